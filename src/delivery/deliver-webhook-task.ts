@@ -1,0 +1,78 @@
+import type { Task } from "graphile-worker";
+import type { Kysely } from "kysely";
+import type { lookup as dnsLookup } from "node:dns";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/types.ts";
+import type { Logger } from "../logger.ts";
+import { sendWebhook } from "./http-sender.ts";
+import { deliverWebhookPayload } from "./job-payload.ts";
+import { loadDeliveryForAttempt } from "./load-delivery.ts";
+import { markSkipped, recordAttempt } from "./record-attempt.ts";
+import { activeSecrets, webhookBody, webhookHeaders } from "./webhook-request.ts";
+
+export interface DeliveryDeps {
+  db: Kysely<Database>;
+  config: Pick<Config, "retryScheduleMs" | "webhookTimeoutMs" | "allowPrivateUrls">;
+  logger: Logger;
+  /** DNS resolver used when connecting; tests inject one to simulate rebinding. */
+  resolve?: typeof dnsLookup;
+}
+
+/**
+ * The graphile-worker task for one attempt. A failed HTTP attempt is a recorded outcome and the
+ * task returns normally; only infrastructure faults (database unreachable) throw, and then
+ * graphile-worker's own retry runs the same attempt number again.
+ */
+export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
+  const { db, config, logger } = deps;
+  return async (rawPayload) => {
+    const job = deliverWebhookPayload.parse(rawPayload);
+    const delivery = await loadDeliveryForAttempt(db, job.deliveryId);
+    const ids = { deliveryId: job.deliveryId, eventId: delivery?.eventId, partnerId: delivery?.partnerId, attempt: job.attempt };
+    if (!delivery || delivery.status !== "pending" || delivery.attemptCount !== job.attempt - 1) {
+      logger.debug("stale delivery job ignored: the attempt is already recorded", { ...ids, status: delivery?.status });
+      return;
+    }
+    if (delivery.url === null || delivery.enabled !== true) {
+      const reason = delivery.url === null ? "no_endpoint" : "endpoint_disabled";
+      await markSkipped(db, job.deliveryId, job.attempt, reason);
+      logger.info("delivery skipped", { ...ids, reason });
+      return;
+    }
+
+    const startedAt = new Date();
+    const body = webhookBody(delivery);
+    const result = await sendWebhook(
+      {
+        url: delivery.url,
+        headers: webhookHeaders(delivery.eventId, body, activeSecrets(delivery, startedAt), startedAt),
+        body,
+        timeoutMs: config.webhookTimeoutMs,
+        allowPrivateAddresses: config.allowPrivateUrls,
+      },
+      deps.resolve,
+    );
+    const recorded = await recordAttempt(db, config.retryScheduleMs, {
+      deliveryId: job.deliveryId,
+      attempt: job.attempt,
+      cycleFirstAttempt: delivery.cycleFirstAttempt,
+      trigger: job.trigger,
+      url: delivery.url,
+      startedAt,
+      result,
+    });
+    if (!recorded) {
+      logger.warn("attempt already recorded by another run of this job; this result is dropped", ids);
+      return;
+    }
+    logger.info("delivery attempt", {
+      ...ids,
+      trigger: job.trigger,
+      outcome: recorded.status,
+      responseStatus: result.responseStatus,
+      errorCode: result.errorCode,
+      durationMs: result.durationMs,
+      nextAttemptAt: recorded.nextAttemptAt,
+    });
+  };
+}
