@@ -9,7 +9,14 @@ export interface ReceivedRequest {
 }
 
 /** What the receiver does with request number `n` (1-based): answer, or never answer. */
-export type Behaviour = (n: number, request: ReceivedRequest) => { status: number; body?: string; headers?: Record<string, string> } | "hang";
+export type Behaviour = (n: number, request: ReceivedRequest) => Answer | "hang";
+export interface Answer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Answer only after this many milliseconds. */
+  delayMs?: number;
+}
 
 /** A real HTTP server on 127.0.0.1 that records every request it gets. */
 export class Receiver {
@@ -29,8 +36,10 @@ export class Receiver {
         this.hanging.add(res);
         return;
       }
-      res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
-      res.end(answer.body ?? "");
+      setTimeout(() => {
+        res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+        res.end(answer.body ?? "");
+      }, answer.delayMs ?? 0);
     });
   });
 
