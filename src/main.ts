@@ -46,14 +46,15 @@ async function main(argv: string[]): Promise<number> {
 
   const worker = await startWorker(ctx);
   await new Promise<void>((resolve) => {
+    let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) process.exit(130);
+      signalled = true;
       logger.info("shutting down gracefully; send the signal again to exit at once", { signal });
-      process.once("SIGTERM", () => process.exit(130));
-      process.once("SIGINT", () => process.exit(130));
       resolve();
     };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
   });
   await worker.stop();
   await ctx.close();

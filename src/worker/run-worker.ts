@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { run, type WorkerEvents } from "graphile-worker";
+import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Config } from "../config.ts";
@@ -43,6 +43,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     pollInterval: POLL_INTERVAL_MS,
     logger: graphileLogger(logger),
     events,
+    // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
+    parsedCronItems: parseCronItems([]),
     taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, resolve: deps.resolve }) },
   });
 
