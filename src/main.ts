@@ -29,10 +29,9 @@ type Service = { stop(): Promise<void> };
 
 async function runServices(ctx: AppContext, command: "all" | "api" | "worker"): Promise<void> {
   const services: Service[] = [];
-  if (command !== "worker") {
-    const server = await startAdminServer(ctx);
-    services.push({ stop: () => server.close() });
-  }
+  // A worker-only process still answers /healthz, /readyz and /metrics on PORT.
+  const server = await startAdminServer(ctx, ctx.config.port, { opsOnly: command === "worker" });
+  services.push({ stop: () => server.close() });
   if (command !== "api") services.push(await startWorker(ctx));
   await new Promise<void>((resolve) => {
     let signalled = false;

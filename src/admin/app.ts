@@ -7,7 +7,7 @@ import { authenticate } from "./auth.ts";
 import { deliveryRoutes } from "./deliveries.ts";
 import { docsRouter, openApiDocument } from "./docs.ts";
 import { eventRoutes } from "./events.ts";
-import { healthRoutes } from "./health.ts";
+import { healthRoutes, metricsRoute } from "./health.ts";
 import { partnerRoutes } from "./partners.ts";
 import { problemHandler, unknownRoute } from "./problem.ts";
 import { ApiRoutes } from "./route.ts";
@@ -23,12 +23,15 @@ function requestContext(deps: AdminDeps): RequestHandler {
     res.setHeader("x-request-id", res.locals.requestId);
     const started = performance.now();
     res.on("finish", () => {
+      const seconds = (performance.now() - started) / 1000;
+      const route = req.route?.path ?? (res.statusCode === 404 ? "unknown" : req.path);
+      deps.metrics?.apiRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       deps.logger.http("request", {
         requestId: res.locals.requestId,
         method: req.method,
         path: req.route?.path ?? req.path,
         status: res.statusCode,
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(seconds * 1000),
         apiKeyId: res.locals.principal?.keyId,
       });
     });
@@ -36,16 +39,22 @@ function requestContext(deps: AdminDeps): RequestHandler {
   };
 }
 
-/** The admin API: every route is defined once (src/admin/<resource>.ts) for Express and OpenAPI alike. */
-export function createAdminApp(deps: AdminDeps): Express {
+/**
+ * The admin API: every route is defined once (src/admin/<resource>.ts) for Express and OpenAPI alike.
+ * With `opsOnly`, just /healthz, /readyz and /metrics: what a worker-only process serves.
+ */
+export function createAdminApp(deps: AdminDeps, { opsOnly = false } = {}): Express {
   const routes = new ApiRoutes(new OpenAPIRegistry());
   healthRoutes(routes, deps);
-  partnerRoutes(routes, deps);
-  apiKeyRoutes(routes, deps);
-  webhookSettingsRoutes(routes, deps);
-  testEventRoutes(routes, deps);
-  deliveryRoutes(routes, deps);
-  eventRoutes(routes, deps);
+  metricsRoute(routes, deps);
+  if (!opsOnly) {
+    partnerRoutes(routes, deps);
+    apiKeyRoutes(routes, deps);
+    webhookSettingsRoutes(routes, deps);
+    testEventRoutes(routes, deps);
+    deliveryRoutes(routes, deps);
+    eventRoutes(routes, deps);
+  }
 
   const app = express();
   app.disable("x-powered-by");

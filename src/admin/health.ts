@@ -34,3 +34,20 @@ export function healthRoutes(routes: ApiRoutes, deps: AdminDeps): void {
     },
   });
 }
+
+export function metricsRoute(routes: ApiRoutes, deps: AdminDeps): void {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  routes.add({
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics",
+    tag: "Operations",
+    roles: "public",
+    responses: { 200: { description: "Prometheus text exposition format" } },
+    handler: async ({ res }) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      return { status: 200, sent: true };
+    },
+  });
+}

@@ -20,7 +20,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   query?: Q;
   body?: B;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
-  handler: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; principal: Principal; req: Request; res: Response }) => Promise<{ status: number; body?: unknown }>;
+  handler: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; principal: Principal; req: Request; res: Response }) => Promise<{ status: number; body?: unknown; sent?: true }>;
 }
 
 /**
@@ -45,6 +45,7 @@ export class ApiRoutes {
       const query = parse(spec.query, req.query, "query", 400);
       const body = spec.body ? parse(spec.body, req.body ?? {}, "body", 422) : undefined;
       const result = await spec.handler({ params, query, body, principal: principal!, req, res } as never);
+      if (result.sent) return;
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
     });

@@ -12,15 +12,17 @@ export interface RunningAdminServer {
   close(): Promise<void>;
 }
 
-export async function startAdminServer(deps: AdminDeps, port = deps.config.port): Promise<RunningAdminServer> {
-  if (deps.config.adminApiKey) await ensureBootstrapKey(deps.db, deps.config.adminApiKey);
-  const app = createAdminApp(deps);
+export async function startAdminServer(deps: AdminDeps, port = deps.config.port, { opsOnly = false } = {}): Promise<RunningAdminServer> {
+  if (!opsOnly && deps.config.adminApiKey) await ensureBootstrapKey(deps.db, deps.config.adminApiKey);
+  const app = createAdminApp(deps, { opsOnly });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, () => resolve(s));
     s.once("error", reject);
   });
   const actualPort = (server.address() as AddressInfo).port;
-  deps.logger.info("admin API listening", { url: `http://localhost:${actualPort}`, docs: `http://localhost:${actualPort}/docs`, bootstrapAdminKey: deps.config.adminApiKey ? "from ADMIN_API_KEY" : "none (create one with: npm start -- keys create --role admin --name <name>)" });
+  if (opsOnly) {
+    deps.logger.info("health and metrics listening", { url: `http://localhost:${actualPort}/metrics` });
+  } else deps.logger.info("admin API listening", { url: `http://localhost:${actualPort}`, docs: `http://localhost:${actualPort}/docs`, bootstrapAdminKey: deps.config.adminApiKey ? "from ADMIN_API_KEY" : "none (create one with: npm start -- keys create --role admin --name <name>)" });
   return {
     port: actualPort,
     close: () =>

@@ -15,6 +15,7 @@ export interface WorkerDeps {
   pool: pg.Pool;
   db: Kysely<Database>;
   logger: Logger;
+  metrics?: DeliveryDeps["metrics"];
   resolve?: DeliveryDeps["resolve"];
 }
 
@@ -45,7 +46,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     events,
     // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
     parsedCronItems: parseCronItems([]),
-    taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, resolve: deps.resolve }) },
+    taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve }) },
   });
 
   const keepAlive = async () => {
