@@ -1,6 +1,7 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from "kysely";
 import type pg from "pg";
 import { z } from "zod";
+import { unstorableTextPath } from "../db/postgres-text.ts";
 import type { Database } from "../db/types.ts";
 import { eventDataSchemas, eventTypeSchema, type EventData, type EventType } from "./event-types.ts";
 
@@ -72,6 +73,10 @@ export async function enqueueEvent<T extends EventType>(executor: OutboxExecutor
   const { partnerId, type, subjectId, idempotencyKey, occurredAt } = parsedInput.data;
   const data = eventDataSchemas[type].safeParse(input.data);
   if (!data.success) throw new OutboxInputError(`invalid data for ${type}: ${describeIssues(data.error, "data")}`);
+  const unstorable = unstorableTextPath(data.data, "data");
+  if (unstorable !== null) {
+    throw new OutboxInputError(`${unstorable} holds a NUL character or an unpaired UTF-16 surrogate, which PostgreSQL cannot store`);
+  }
   const payload = JSON.stringify(data.data);
   if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
     throw new OutboxInputError(`data is ${Buffer.byteLength(payload)} bytes as JSON; the limit is ${MAX_PAYLOAD_BYTES} bytes`);
@@ -95,8 +100,12 @@ export async function enqueueEvent<T extends EventType>(executor: OutboxExecutor
         .returning("id"),
     );
   } catch (error) {
-    if ((error as { constraint?: string }).constraint === "outbox_partner_must_exist") {
+    const constraint = (error as { constraint?: string }).constraint;
+    if (constraint === "outbox_partner_must_exist") {
       throw new OutboxInputError(`unknown partner "${partnerId}": create the partner first (POST /v1/partners)`, { cause: error });
+    }
+    if (constraint === "outbox_payload_at_most_1mib") {
+      throw new OutboxInputError(`data is larger than ${MAX_PAYLOAD_BYTES} bytes as PostgreSQL stores it (jsonb text); send less`, { cause: error });
     }
     throw error;
   }
