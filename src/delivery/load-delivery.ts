@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/types.ts";
 
 /** Everything one attempt needs, read in one query. */
@@ -15,7 +15,8 @@ export async function loadDeliveryForAttempt(db: Kysely<Database>, deliveryId: s
       "e.id as eventId",
       "e.partner_id as partnerId",
       "e.event_type as eventType",
-      "e.payload",
+      // The payload as PostgreSQL renders it: JSON.parse in the driver would round numbers beyond 2^53.
+      sql<string>`e.payload::text`.as("payloadJson"),
       "e.occurred_at as occurredAt",
       "ep.url",
       "ep.enabled",

@@ -3,14 +3,13 @@ import { signatureHeader } from "./signing.ts";
 
 const USER_AGENT = "webhook-outbox/0.1 (+https://www.standardwebhooks.com)";
 
-/** The JSON body partners receive: {"id","type","timestamp","data"}, timestamp = occurred_at. */
-export function webhookBody(delivery: Pick<DeliveryForAttempt, "eventId" | "eventType" | "occurredAt" | "payload">): string {
-  return JSON.stringify({
-    id: delivery.eventId,
-    type: delivery.eventType,
-    timestamp: delivery.occurredAt.toISOString(),
-    data: delivery.payload,
-  });
+/**
+ * The JSON body partners receive: {"id","type","timestamp","data"}, timestamp = occurred_at. `data` is
+ * spliced in as PostgreSQL's text of the jsonb payload, so numbers keep every digit.
+ */
+export function webhookBody(delivery: Pick<DeliveryForAttempt, "eventId" | "eventType" | "occurredAt" | "payloadJson">): string {
+  const envelope = JSON.stringify({ id: delivery.eventId, type: delivery.eventType, timestamp: delivery.occurredAt.toISOString() });
+  return `${envelope.slice(0, -1)},"data":${delivery.payloadJson}}`;
 }
 
 /** Signing secrets in force now: the current one, plus the previous one during its 24 h overlap. */
