@@ -5,9 +5,10 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
-import { sendWebhook } from "./http-sender.ts";
-import { deliverWebhookPayload } from "./job-payload.ts";
+import { sendWebhook, type SendResult } from "./http-sender.ts";
+import { addDeliveryJob, deliverWebhookPayload } from "./job-payload.ts";
 import { loadDeliveryForAttempt } from "./load-delivery.ts";
+import type { PartnerSlots } from "./partner-slots.ts";
 import { markSkipped, recordAttempt } from "./record-attempt.ts";
 import { activeSecrets, webhookBody, webhookHeaders } from "./webhook-request.ts";
 
@@ -18,7 +19,12 @@ export interface DeliveryDeps {
   metrics?: Pick<Metrics, "attempts" | "attemptDuration">;
   /** DNS resolver used when connecting; tests inject one to simulate rebinding. */
   resolve?: typeof dnsLookup;
+  /** Per-partner cap on this process's concurrent deliveries. */
+  slots: PartnerSlots;
 }
+
+// A job fetched while its partner's slots were full (a race with forbiddenFlags) runs again this much later.
+const DEFER_MS = 1000;
 
 /**
  * The graphile-worker task for one attempt. A failed HTTP attempt is a recorded outcome and the
@@ -42,27 +48,40 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       return;
     }
 
+    if (!deps.slots.tryTake(delivery.partnerId)) {
+      // Same payload, so the deferred job is the same attempt; graphile-worker completes this one.
+      await addDeliveryJob(db, job, delivery.partnerId, new Date(Date.now() + DEFER_MS));
+      logger.debug("partner's delivery slots are full; attempt deferred", ids);
+      return;
+    }
     const startedAt = new Date();
     const body = webhookBody(delivery);
-    const result = await sendWebhook(
-      {
+    let result: SendResult;
+    let recorded: Awaited<ReturnType<typeof recordAttempt>>;
+    try {
+      result = await sendWebhook(
+        {
+          url: delivery.url,
+          headers: webhookHeaders(delivery.eventId, body, activeSecrets(delivery, startedAt), startedAt),
+          body,
+          timeoutMs: config.webhookTimeoutMs,
+          allowPrivateAddresses: config.allowPrivateUrls,
+        },
+        deps.resolve,
+      );
+      recorded = await recordAttempt(db, config.retryScheduleMs, {
+        deliveryId: job.deliveryId,
+        partnerId: delivery.partnerId,
+        attempt: job.attempt,
+        cycleFirstAttempt: delivery.cycleFirstAttempt,
+        trigger: job.trigger,
         url: delivery.url,
-        headers: webhookHeaders(delivery.eventId, body, activeSecrets(delivery, startedAt), startedAt),
-        body,
-        timeoutMs: config.webhookTimeoutMs,
-        allowPrivateAddresses: config.allowPrivateUrls,
-      },
-      deps.resolve,
-    );
-    const recorded = await recordAttempt(db, config.retryScheduleMs, {
-      deliveryId: job.deliveryId,
-      attempt: job.attempt,
-      cycleFirstAttempt: delivery.cycleFirstAttempt,
-      trigger: job.trigger,
-      url: delivery.url,
-      startedAt,
-      result,
-    });
+        startedAt,
+        result,
+      });
+    } finally {
+      deps.slots.release(delivery.partnerId);
+    }
     if (!recorded) {
       logger.warn("attempt already recorded by another run of this job; this result is dropped", ids);
       return;
@@ -81,3 +100,4 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
     });
   };
 }
+

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import type { AttemptTrigger, Database } from "../db/types.ts";
 import type { SendResult } from "./http-sender.ts";
-import { DELIVER_WEBHOOK_TASK, type DeliverWebhookPayload } from "./job-payload.ts";
+import { addDeliveryJob, type DeliverWebhookPayload } from "./job-payload.ts";
 import { delayAfterFailedAttempt } from "./retry-schedule.ts";
 
 export interface AttemptOutcome {
   deliveryId: string;
+  partnerId: string;
   attempt: number;
   cycleFirstAttempt: number;
   trigger: AttemptTrigger;
@@ -71,7 +72,7 @@ export async function recordAttempt(
     if (updated.next_attempt_at !== null) {
       const next: DeliverWebhookPayload = { deliveryId: outcome.deliveryId, attempt: outcome.attempt + 1, trigger: "retry" };
       // graphile_worker.add_job is SQL, so the retry exists if and only if this attempt is recorded.
-      await sql`SELECT graphile_worker.add_job(${DELIVER_WEBHOOK_TASK}, ${JSON.stringify(next)}::json, run_at => ${updated.next_attempt_at}::timestamptz)`.execute(trx);
+      await addDeliveryJob(trx, next, outcome.partnerId, updated.next_attempt_at);
     }
     return { status, nextAttemptAt: updated.next_attempt_at };
   });

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/types.ts";
 import { DELIVER_WEBHOOK_TASK } from "./job-payload.ts";
+import { partnerFlag } from "./partner-slots.ts";
 
 // A replay touches at most this many deliveries in its one transaction; ask for a narrower range beyond.
 export const MAX_REPLAY = 1000;
@@ -67,7 +68,7 @@ async function restartCycles(trx: Kysely<Database>, deliveryIds: string[], kind:
     })
     .where("id", "in", deliveryIds)
     .where("status", "<>", "pending")
-    .returning(["id", "attempt_count"])
+    .returning(["id", "attempt_count", "partner_id"])
     .execute();
   if (restarted.length === 0) return [];
   await trx
@@ -77,6 +78,7 @@ async function restartCycles(trx: Kysely<Database>, deliveryIds: string[], kind:
   const jobs = restarted.map((row) => ({
     identifier: DELIVER_WEBHOOK_TASK,
     payload: { deliveryId: row.id, attempt: row.attempt_count + 1, trigger: "redeliver" },
+    flags: [partnerFlag(row.partner_id)],
   }));
   // graphile_worker.add_jobs is SQL, so the jobs exist if and only if this transaction commits.
   await sql`SELECT graphile_worker.add_jobs(ARRAY(SELECT json_populate_recordset(null::graphile_worker.job_spec, ${JSON.stringify(jobs)}::json)))`.execute(trx);

@@ -7,6 +7,7 @@ import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
 import { createDeliverWebhookTask, type DeliveryDeps } from "../delivery/deliver-webhook-task.ts";
 import { DELIVER_WEBHOOK_TASK } from "../delivery/job-payload.ts";
+import { PartnerSlots, partnerSlotLimit } from "../delivery/partner-slots.ts";
 import { graphileLogger } from "./graphile-logger.ts";
 import { beat, forgetWorker, unlockJobsOfDeadWorkers } from "./lock-recovery.ts";
 
@@ -36,6 +37,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     workerPoolId = workerPool.id;
   });
 
+  const slots = new PartnerSlots(partnerSlotLimit(config.workerConcurrency));
   const runner = await run({
     pgPool: pool,
     concurrency: config.workerConcurrency,
@@ -46,7 +48,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     events,
     // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
     parsedCronItems: parseCronItems([]),
-    taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve }) },
+    // A partner whose slots are full is not fetched, so its backlog waits in the database, not in our slots.
+    forbiddenFlags: () => slots.fullPartnerFlags(),
+    taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve, slots }) },
   });
 
   const keepAlive = async () => {
