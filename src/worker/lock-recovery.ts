@@ -16,7 +16,12 @@ export async function beat(db: Kysely<Database>, workerPoolId: string): Promise<
     .execute();
 }
 
+/**
+ * For a worker pool that has stopped (no job of it is running any more): drops its heartbeat and
+ * unlocks any job it left locked, e.g. one whose completion could not be written.
+ */
 export async function forgetWorker(db: Kysely<Database>, workerPoolId: string): Promise<void> {
+  await sql`SELECT graphile_worker.force_unlock_workers(${[workerPoolId]}::text[])`.execute(db);
   await db.deleteFrom("webhooks.worker_heartbeats").where("worker_pool_id", "=", workerPoolId).execute();
 }
 

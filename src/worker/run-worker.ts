@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
+import { parseCronItems, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Config } from "../config.ts";
@@ -21,41 +21,79 @@ export interface WorkerDeps {
 }
 
 export interface RunningWorker {
-  workerPoolId: string;
+  /** The current graphile-worker pool id (a new one after a restart of the runner). */
+  readonly workerPoolId: string;
   /** Stops taking jobs, waits for in-flight deliveries and flushes job completions. */
   stop(): Promise<void>;
 }
 
 // Jobs with a future run_at (retries) are found by polling; this bounds how late a retry starts.
 export const POLL_INTERVAL_MS = 1000;
+// While the database is unreachable, a new runner is tried this often.
+const RESTART_DELAY_MS = 1000;
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, pool, db, logger } = deps;
-  const events: WorkerEvents = new EventEmitter();
-  let workerPoolId = "";
-  events.on("pool:create", ({ workerPool }) => {
-    workerPoolId = workerPool.id;
-  });
-
   const slots = new PartnerSlots(partnerSlotLimit(config.workerConcurrency));
-  const runner = await run({
-    pgPool: pool,
-    concurrency: config.workerConcurrency,
-    // Signals belong to the process (src/main.ts), which also stops the API and the pool.
-    noHandleSignals: true,
-    pollInterval: POLL_INTERVAL_MS,
-    logger: graphileLogger(logger),
-    events,
-    // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
-    parsedCronItems: parseCronItems([]),
-    // A partner whose slots are full is not fetched, so its backlog waits in the database, not in our slots.
-    forbiddenFlags: () => slots.fullPartnerFlags(),
-    taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve, slots }) },
-  });
+  const task = createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve, slots });
+
+  const startRunner = async (): Promise<{ runner: Runner; workerPoolId: string }> => {
+    const events: WorkerEvents = new EventEmitter();
+    let workerPoolId = "";
+    events.on("pool:create", ({ workerPool }) => {
+      workerPoolId = workerPool.id;
+    });
+    const runner = await run({
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      // Signals belong to the process (src/main.ts), which also stops the API and the pool.
+      noHandleSignals: true,
+      pollInterval: POLL_INTERVAL_MS,
+      // Batched completions report a failed write to pool:fatalError and end the runner (restarted below);
+      // unbatched ones are not awaited by graphile-worker 0.18, and their rejection would kill the process.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      logger: graphileLogger(logger),
+      events,
+      // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
+      parsedCronItems: parseCronItems([]),
+      // A partner whose slots are full is not fetched, so its backlog waits in the database, not in our slots.
+      forbiddenFlags: () => slots.fullPartnerFlags(),
+      taskList: { [DELIVER_WEBHOOK_TASK]: task },
+    });
+    return { runner, workerPoolId };
+  };
+
+  let stopping = false;
+  let current = await startRunner();
+
+  // graphile-worker ends its runner when it cannot record a job's completion (database connection lost):
+  // the process starts a new one, and the old pool's leftover locks are released as soon as the database answers.
+  const supervise = (running: typeof current) => {
+    running.runner.promise
+      .catch((error: unknown) => logger.error("graphile-worker runner failed", { workerPoolId: running.workerPoolId, error: (error as Error)?.message }))
+      .then(async () => {
+        if (stopping) return;
+        logger.error("graphile-worker runner stopped unexpectedly; starting a new one", { workerPoolId: running.workerPoolId });
+        while (!stopping) {
+          try {
+            await forgetWorker(db, running.workerPoolId);
+            current = await startRunner();
+            logger.warn("graphile-worker runner restarted", { previousWorkerPoolId: running.workerPoolId, workerPoolId: current.workerPoolId });
+            if (stopping) await current.runner.stop();
+            else supervise(current);
+            return;
+          } catch (error) {
+            logger.warn("cannot restart the graphile-worker runner yet; will retry", { error: (error as Error).message });
+            await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
+          }
+        }
+      });
+  };
+  supervise(current);
 
   const keepAlive = async () => {
     try {
-      await beat(db, workerPoolId);
+      await beat(db, current.workerPoolId);
       const unlocked = await unlockJobsOfDeadWorkers(db, config.workerHeartbeatMs);
       if (unlocked.length > 0) logger.warn("unlocked jobs of worker processes that stopped beating", { workerPoolIds: unlocked });
     } catch (error) {
@@ -64,15 +102,18 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   };
   await keepAlive();
   const timer = setInterval(keepAlive, config.workerHeartbeatMs);
-  logger.info("worker started", { workerPoolId, concurrency: config.workerConcurrency });
+  logger.info("worker started", { workerPoolId: current.workerPoolId, concurrency: config.workerConcurrency });
 
   return {
-    workerPoolId,
+    get workerPoolId() {
+      return current.workerPoolId;
+    },
     async stop() {
+      stopping = true;
       clearInterval(timer);
-      await runner.stop();
-      await forgetWorker(db, workerPoolId).catch(() => undefined);
-      logger.info("worker stopped", { workerPoolId });
+      await current.runner.stop();
+      await forgetWorker(db, current.workerPoolId).catch(() => undefined);
+      logger.info("worker stopped", { workerPoolId: current.workerPoolId });
     },
   };
 }
