@@ -23,9 +23,6 @@ export interface DeliveryDeps {
   slots: PartnerSlots;
 }
 
-// A job fetched while its partner's slots were full (a race with forbiddenFlags) runs again this much later.
-const DEFER_MS = 1000;
-
 /**
  * The graphile-worker task for one attempt. A failed HTTP attempt is a recorded outcome and the
  * task returns normally; only infrastructure faults (database unreachable) throw, and then
@@ -49,9 +46,10 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
     }
 
     if (!deps.slots.tryTake(delivery.partnerId)) {
-      // Same payload, so the deferred job is the same attempt; graphile-worker completes this one.
-      await addDeliveryJob(db, job, delivery.partnerId, new Date(Date.now() + DEFER_MS));
-      logger.debug("partner's delivery slots are full; attempt deferred", ids);
+      // Fetched in a race with forbiddenFlags: back to the queue, due now, with the same payload (same attempt).
+      // Workers skip this partner until one of its slots frees, so the copy is not fetched in a loop.
+      await addDeliveryJob(db, job, delivery.partnerId, new Date());
+      logger.debug("partner's delivery slots are full; attempt returned to the queue", ids);
       return;
     }
     const startedAt = new Date();
