@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { z } from "zod";
+import { isDatabaseUnavailable } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
 
 export interface FieldError {
@@ -37,7 +38,7 @@ export function fieldErrors(error: z.ZodError, location: string): FieldError[] {
   return error.issues.map((issue) => ({ field: [location, ...issue.path].join("."), message: issue.message }));
 }
 
-const TITLES: Record<number, string> = { 400: "Bad Request", 404: "Not Found", 413: "Payload Too Large", 500: "Internal Server Error" };
+const TITLES: Record<number, string> = { 400: "Bad Request", 404: "Not Found", 413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable" };
 
 function send(res: Parameters<RequestHandler>[1], problem: ProblemError): void {
   res
@@ -70,6 +71,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (bodyParserType !== undefined && typeof (error as { status?: number }).status === "number" && (error as { status: number }).status < 500) {
       return send(res, new ProblemError(400, TITLES[400]!, (error as Error).message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn("database unreachable during an admin API request", { requestId: res.locals.requestId, method: req.method, path: req.path, error: (error as Error).message });
+      res.setHeader("retry-after", "1");
+      return send(res, new ProblemError(503, TITLES[503]!, "the database is unreachable at the moment; retry shortly"));
     }
     logger.error("unexpected error in admin API", { requestId: res.locals.requestId, method: req.method, path: req.path, error: (error as Error)?.stack ?? String(error) });
     send(res, new ProblemError(500, TITLES[500]!, "an unexpected error occurred; quote the requestId when reporting it"));
