@@ -7,7 +7,10 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database.
 import { waitFor } from "../helpers/wait.ts";
 
 const KILLS = 5;
-const EVENTS_PER_BATCH = 34;
+// Per kill: a batch committed while a worker runs, and a few committed while none does.
+const LIVE_BATCH = 34;
+const DEAD_BATCH = 6;
+const TOTAL = KILLS * (LIVE_BATCH + DEAD_BATCH);
 
 describe("crash safety under load: a worker process killed with SIGKILL again and again", () => {
   let t: TestDatabase;
@@ -30,22 +33,22 @@ describe("crash safety under load: a worker process killed with SIGKILL again an
     await t.drop();
   });
 
-  async function enqueueBatch(batch: number): Promise<void> {
+  async function enqueueBatch(batch: string, size: number): Promise<void> {
     await t.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < EVENTS_PER_BATCH; i++) {
+      for (let i = 0; i < size; i++) {
         await enqueueEvent(trx, { partnerId: "ptn_acme", type: "transaction.status_updated", subjectId: `txn_${batch}_${i}`, data: { status: "completed" } });
       }
     });
   }
 
-  it(`${KILLS} kills over ${EVENTS_PER_BATCH * (KILLS + 1)} events: every event succeeds, one attempt row each, duplicates carry the same webhook-id`, async () => {
+  it(`${KILLS} kills over ${TOTAL} events: every event succeeds, one attempt row each, duplicates carry the same webhook-id`, async () => {
     const spawnWorker = () => spawnService("worker", { DATABASE_URL: t.url, LOG_LEVEL: "warn" });
     let worker: ServiceProcess = spawnWorker();
     const recoveries: number[] = [];
     try {
-      await enqueueBatch(0);
       for (let kill = 1; kill <= KILLS; kill++) {
         const seen = arrivals.length;
+        await enqueueBatch(`live${kill}`, LIVE_BATCH);
         await waitFor(async () => arrivals.length >= seen + 8, `deliveries in flight before kill ${kill}`, 30_000);
         worker.child.kill("SIGKILL");
         expect(await worker.exited, "killed by the signal, not exited").to.equal(null);
@@ -56,7 +59,7 @@ describe("crash safety under load: a worker process killed with SIGKILL again an
           .map((d) => d.event_id)
           .filter((id) => sent.has(id));
         // Events committed while no worker runs are not lost either.
-        await enqueueBatch(kill);
+        await enqueueBatch(`dead${kill}`, DEAD_BATCH);
         worker = spawnWorker();
         if (interrupted.length > 0) {
           await waitFor(async () => interrupted.every((id) => arrivals.some((a) => a.webhookId === id && a.at > killedAt)), `interrupted deliveries of kill ${kill} to be sent again`, 30_000);
@@ -64,7 +67,7 @@ describe("crash safety under load: a worker process killed with SIGKILL again an
         }
       }
 
-      const total = EVENTS_PER_BATCH * (KILLS + 1);
+      const total = TOTAL;
       await waitFor(async () => {
         const { rows } = await t.pool.query("SELECT count(*)::int AS n FROM webhooks.deliveries WHERE status = 'succeeded'");
         return rows[0].n === total;
