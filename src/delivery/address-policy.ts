@@ -2,21 +2,29 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import type { AttemptErrorCode } from "./http-sender.ts";
 
-// Targets a partner URL must never reach unless WEBHOOK_ALLOW_PRIVATE_URLS=true: this host, private
-// networks, link-local (incl. the 169.254.169.254 cloud metadata service), CGNAT, multicast, reserved.
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
-  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) {
-  blocked.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-  ["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8], ["2001:db8::", 32], ["100::", 64],
-] as const) {
-  blocked.addSubnet(network, prefix, "ipv6");
-}
+// Targets a partner URL must never reach unless WEBHOOK_ALLOW_PRIVATE_URLS=true, each with the reason
+// recorded when refused. Checked in order, so the metadata address is named before link-local.
+const BLOCKED_RANGES: readonly { reason: string; v4?: readonly [string, number][]; v6?: readonly [string, number][] }[] = [
+  { reason: "the cloud metadata service address", v4: [["169.254.169.254", 32]], v6: [["fd00:ec2::254", 128]] },
+  { reason: "a loopback address (this host)", v4: [["127.0.0.0", 8]], v6: [["::1", 128]] },
+  { reason: "a private network address (RFC 1918)", v4: [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]] },
+  { reason: "a unique local IPv6 address (private network)", v6: [["fc00::", 7]] },
+  { reason: "a link-local address", v4: [["169.254.0.0", 16]], v6: [["fe80::", 10]] },
+  { reason: "a carrier-grade NAT address (RFC 6598)", v4: [["100.64.0.0", 10]] },
+  { reason: "an unspecified or 'this network' address", v4: [["0.0.0.0", 8]], v6: [["::", 128]] },
+  { reason: "a multicast address", v4: [["224.0.0.0", 4]], v6: [["ff00::", 8]] },
+  {
+    reason: "a reserved, documentation or benchmarking address",
+    v4: [["192.0.0.0", 24], ["192.0.2.0", 24], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["240.0.0.0", 4]],
+    v6: [["fec0::", 10], ["2001:db8::", 32], ["100::", 64]],
+  },
+];
+const blockLists = BLOCKED_RANGES.map(({ reason, v4 = [], v6 = [] }) => {
+  const list = new BlockList();
+  for (const [network, prefix] of v4) list.addSubnet(network, prefix, "ipv4");
+  for (const [network, prefix] of v6) list.addSubnet(network, prefix, "ipv6");
+  return { reason, list };
+});
 
 // IPv6 forms that embed an IPv4 address: ::ffff:a.b.c.d (mapped), 64:ff9b::a.b.c.d (NAT64), ::a.b.c.d (compatible).
 const EMBEDDED_V4 = /^(?:::ffff:(?:0:)?|64:ff9b::|::)((?:\d{1,3}\.){3}\d{1,3})$/i;
@@ -32,17 +40,19 @@ function embeddedIpv4(address: string): string | null {
   return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
+function blockedRange(bare: string, family: number): string | null {
+  return blockLists.find(({ list }) => list.check(bare, family === 4 ? "ipv4" : "ipv6"))?.reason ?? null;
+}
+
 /** Why `address` (a literal IP) may not be a webhook target, or null when it may. */
 export function blockedAddressReason(address: string): string | null {
   const bare = address.replace(/^\[|\]$/g, "");
   const family = isIP(bare);
   if (family === 0) return `"${address}" is not an IP address`;
-  if (family === 6) {
-    const v4 = embeddedIpv4(bare);
-    if (v4 !== null) return blockedAddressReason(v4);
-  }
-  const isBlocked = blocked.check(bare, family === 4 ? "ipv4" : "ipv6");
-  return isBlocked ? `${bare} is a loopback, private, link-local, metadata or reserved address` : null;
+  const v4 = family === 6 ? embeddedIpv4(bare) : null;
+  const reason = v4 === null ? blockedRange(bare, family) : blockedRange(v4, 4);
+  if (reason === null) return null;
+  return `${bare}${v4 === null ? "" : ` (IPv4 ${v4} embedded in IPv6)`} is ${reason}; only public addresses may receive webhooks`;
 }
 
 export interface UrlProblem {
