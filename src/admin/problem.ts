@@ -72,6 +72,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (bodyParserType !== undefined && typeof (error as { status?: number }).status === "number" && (error as { status: number }).status < 500) {
       return send(res, new ProblemError(400, TITLES[400]!, (error as Error).message));
     }
+    // Express's router rejects a path like /v1/partners/% (not percent-decodable) with a 400 URIError.
+    if (error instanceof URIError && (error as { status?: number }).status === 400) {
+      return send(res, new ProblemError(400, TITLES[400]!, "the path is not valid percent-encoded UTF-8", [{ field: "params", message: "invalid percent-encoding" }]));
+    }
     if (isDatabaseUnavailable(error)) {
       logger.warn("database unreachable during an admin API request", { requestId: res.locals.requestId, method: req.method, path: req.path, error: (error as Error).message });
       res.setHeader("retry-after", "1");

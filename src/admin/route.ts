@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
+import { unstorableTextPath } from "../db/postgres-text.ts";
 import type { ApiKeyRole } from "../db/types.ts";
 import type { Principal } from "./api-key-store.ts";
 import { fieldErrors, ProblemError, problemSchema } from "./problem.ts";
@@ -58,6 +59,12 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, locat
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error, location);
     throw new ProblemError(status, status === 400 ? "Bad Request" : "Unprocessable Content", `invalid ${location}: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, errors);
+  }
+  // PostgreSQL text and jsonb cannot hold these; refuse them here rather than fail in the query.
+  const unstorable = unstorableTextPath(parsed.data, location);
+  if (unstorable !== null) {
+    const message = "contains a NUL character or an unpaired UTF-16 surrogate";
+    throw new ProblemError(status, status === 400 ? "Bad Request" : "Unprocessable Content", `invalid ${location}: ${unstorable}: ${message}`, [{ field: unstorable, message }]);
   }
   return parsed.data;
 }
