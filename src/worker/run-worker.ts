@@ -9,6 +9,7 @@ import { createDeliverWebhookTask, type DeliveryDeps } from "../delivery/deliver
 import { DELIVER_WEBHOOK_TASK } from "../delivery/job-payload.ts";
 import { PartnerSlots, partnerSlotLimit } from "../delivery/partner-slots.ts";
 import { graphileLogger } from "./graphile-logger.ts";
+import { onEscapedDatabaseError } from "./escaped-database-errors.ts";
 import { beat, forgetWorker, unlockJobsOfDeadWorkers } from "./lock-recovery.ts";
 
 export interface WorkerDeps {
@@ -49,9 +50,6 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       // Signals belong to the process (src/main.ts), which also stops the API and the pool.
       noHandleSignals: true,
       pollInterval: POLL_INTERVAL_MS,
-      // Batched completions report a failed write to pool:fatalError and end the runner (restarted below);
-      // unbatched ones are not awaited by graphile-worker 0.18, and their rejection would kill the process.
-      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
       logger: graphileLogger(logger),
       events,
       // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
@@ -66,8 +64,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   let stopping = false;
   let current = await startRunner();
 
-  // graphile-worker ends its runner when it cannot record a job's completion (database connection lost):
-  // the process starts a new one, and the old pool's leftover locks are released as soon as the database answers.
+  // A job completion lost with its connection leaves that job locked by our (still beating) pool: stop the
+  // runner, so the supervision below starts a new one and releases the old pool's locks.
+  const unsubscribe = onEscapedDatabaseError((error) => {
+    const failing = current;
+    logger.error("a database error escaped graphile-worker; restarting its runner", { workerPoolId: failing.workerPoolId, error: (error as Error)?.message });
+    failing.runner.stop().catch(() => undefined);
+  });
+
+  // graphile-worker also ends its runner by itself when a worker of its pool fails (database connection
+  // lost): the process starts a new one, and the old pool's leftover locks are released as soon as the database answers.
   const supervise = (running: typeof current) => {
     running.runner.promise
       .catch((error: unknown) => logger.error("graphile-worker runner failed", { workerPoolId: running.workerPoolId, error: (error as Error)?.message }))
@@ -110,6 +116,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     },
     async stop() {
       stopping = true;
+      unsubscribe();
       clearInterval(timer);
       await current.runner.stop();
       await forgetWorker(db, current.workerPoolId).catch(() => undefined);

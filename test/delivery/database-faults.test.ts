@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import pg from "pg";
 import { enqueueEvent } from "../../src/outbox/index.ts";
-import { createPartner, setEndpoint } from "../helpers/fixtures.ts";
+import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
 import { PostgresProxy } from "../helpers/postgres-proxy.ts";
 import { Receiver } from "../helpers/receiver.ts";
 import { spawnService } from "../helpers/service-process.ts";
 import { ADMIN_KEY } from "../helpers/test-api.ts";
 import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from "../helpers/test-database.ts";
+import { startTestWorker } from "../helpers/test-worker.ts";
 import { sleep, waitFor } from "../helpers/wait.ts";
 
 const EVENTS = 150;
@@ -139,6 +140,36 @@ describe("database faults during load: every connection terminated, then the dat
       worker.child.kill("SIGKILL");
       api.child.kill("SIGKILL");
       await Promise.all([worker.exited, api.exited]);
+    }
+  });
+
+  it("losing the database while a job's outcome is written ends graphile-worker's runner; the worker starts a new one and the attempt is sent again", async () => {
+    const worker = await startTestWorker(t, { DATABASE_URL: proxy.urlFor(t.url) });
+    try {
+      const firstPool = worker.workerPoolId;
+      // The database goes away while the partner is still answering, so neither the attempt nor the job's failure can be written.
+      receiver.respond((n) => (n === 1 ? { status: 200, delayMs: 400 } : { status: 200 }));
+      receiver.requests.length = 0;
+      const { deliveryId, eventId } = await t.db.transaction().execute((trx) =>
+        enqueueEvent(trx, { partnerId: "ptn_acme", type: "kyc.status_updated", subjectId: "usr_runner", data: { status: "approved" } }),
+      );
+      await receiver.waitForRequests(1);
+      proxy.cut();
+      await sleep(1500);
+      proxy.restore();
+
+      const delivery = await waitFor(async () => {
+        const d = await deliveryOf(t.db, deliveryId);
+        return d.status === "succeeded" && d;
+      }, "the delivery to succeed through the new runner");
+      expect(worker.workerPoolId, "a new graphile-worker pool").not.to.equal(firstPool);
+      expect(delivery.attempt_count).to.equal(1);
+      expect((await attemptsOf(t.db, deliveryId)).map((a) => a.attempt_number)).to.deep.equal([1]);
+      expect(receiver.requests.map((r) => r.headers["webhook-id"])).to.deep.equal([eventId, eventId]);
+      const locked = await t.pool.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL");
+      expect(locked.rows[0].n).to.equal(0);
+    } finally {
+      await worker.stop();
     }
   });
 });

@@ -22,7 +22,9 @@ export async function startTestWorker(t: TestDatabase, env: Record<string, strin
   const ctx = createAppContext(testConfig(t, env), silentLogger);
   const worker = await startWorker({ ...ctx, resolve });
   return {
-    ...worker,
+    get workerPoolId() {
+      return worker.workerPoolId;
+    },
     async stop() {
       await worker.stop();
       await ctx.close();
