@@ -1,6 +1,7 @@
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, withDatabaseUrl } from "./config.ts";
 import { createAppContext } from "./context.ts";
 import { migrate } from "./db/migrator.ts";
+import { resolveDatabase } from "./db/resolve-database.ts";
 import { createLogger } from "./logger.ts";
 import { startWorker } from "./worker/run-worker.ts";
 
@@ -34,12 +35,15 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const ctx = createAppContext(config, logger);
+  // An error before the end leaves the embedded server to the exit hook in src/db/embedded-postgres.ts.
+  const database = await resolveDatabase(config, logger);
+  const ctx = createAppContext(withDatabaseUrl(config, database.url), logger);
 
   if (command === "all" || command === "migrate") {
     await migrate(ctx.pool, logger);
     if (command === "migrate") {
       await ctx.close();
+      await database.stop();
       return 0;
     }
   }
@@ -58,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
   });
   await worker.stop();
   await ctx.close();
+  // Last, so the embedded server outlives every delivery being recorded.
+  await database.stop();
   logger.info("stopped");
   return 0;
 }
