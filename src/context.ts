@@ -4,6 +4,7 @@ import type { ConnectedConfig } from "./config.ts";
 import { createDb, createPool } from "./db/connection.ts";
 import type { Database } from "./db/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 
 /** Built once at start and passed down; nothing global. */
 export interface AppContext {
@@ -11,6 +12,7 @@ export interface AppContext {
   logger: Logger;
   pool: pg.Pool;
   db: Kysely<Database>;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export function createAppContext(config: ConnectedConfig, logger: Logger = creat
     logger,
     pool,
     db,
+    metrics: createMetrics(db),
     // Kysely's destroy() ends the pg pool it wraps.
     close: () => db.destroy(),
   };

@@ -4,6 +4,7 @@ import type { lookup as dnsLookup } from "node:dns";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
 import { sendWebhook } from "./http-sender.ts";
 import { deliverWebhookPayload } from "./job-payload.ts";
 import { loadDeliveryForAttempt } from "./load-delivery.ts";
@@ -14,6 +15,7 @@ export interface DeliveryDeps {
   db: Kysely<Database>;
   config: Pick<Config, "retryScheduleMs" | "webhookTimeoutMs" | "allowPrivateUrls">;
   logger: Logger;
+  metrics?: Pick<Metrics, "attempts" | "attemptDuration">;
   /** DNS resolver used when connecting; tests inject one to simulate rebinding. */
   resolve?: typeof dnsLookup;
 }
@@ -65,6 +67,9 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       logger.warn("attempt already recorded by another run of this job; this result is dropped", ids);
       return;
     }
+    const outcome = recorded.status === "pending" ? "retry_scheduled" : recorded.status;
+    deps.metrics?.attempts.inc({ partner_id: delivery.partnerId, outcome, error_code: result.errorCode ?? "" });
+    deps.metrics?.attemptDuration.observe({ outcome }, result.durationMs / 1000);
     logger.info("delivery attempt", {
       ...ids,
       trigger: job.trigger,

@@ -16,6 +16,7 @@ export interface WorkerDeps {
   pool: pg.Pool;
   db: Kysely<Database>;
   logger: Logger;
+  metrics?: DeliveryDeps["metrics"];
   resolve?: DeliveryDeps["resolve"];
 }
 
@@ -47,7 +48,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     // Cron in code also stops graphile-worker looking for a ./crontab file.
     parsedCronItems: retentionCronItems,
     taskList: {
-      [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, resolve: deps.resolve }),
+      [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve }),
       [PRUNE_TASK]: createPruneTask({ db, retentionDays: config.retentionDays, logger }),
     },
   });

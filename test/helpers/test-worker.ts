@@ -10,6 +10,8 @@ export const TEST_ENV = {
   WEBHOOK_TIMEOUT_MS: "2000",
   WORKER_HEARTBEAT_MS: "300",
   WORKER_CONCURRENCY: "4",
+  // Worker child processes serve /metrics too; port 0 lets several run at once.
+  PORT: "0",
 };
 
 export function testConfig(t: TestDatabase, env: Record<string, string> = {}) {

@@ -46,7 +46,7 @@ describe("graceful shutdown of a worker process", () => {
       expect(jobs.rows[0]).to.deep.equal({ locked: 0, total: 0 });
       const heartbeats = await t.db.selectFrom("webhooks.worker_heartbeats").select("worker_pool_id").where("worker_pool_id", "=", String(started.workerPoolId)).execute();
       expect(heartbeats, "the stopped process removed its heartbeat").to.have.length(0);
-      expect(worker.logs.map((line) => line.message)).to.include.members(["shutting down gracefully; send the signal again to exit at once", "stopped"]);
+      expect(worker.logs.map((line) => line.message)).to.include.members(["shutting down gracefully; send the signal again to exit at once", "worker stopped"]);
       expect(receiver.requests).to.have.length(1);
     });
   }
