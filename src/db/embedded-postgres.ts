@@ -125,13 +125,16 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   const options = { ...postgresUserIds(), cwd: dataDir, env: { ...process.env, LC_MESSAGES: "C" } };
   const logFile = path.join(dataDir, "server.log");
   const port = await freePort();
-  // No Unix socket: it would clash with a system server's socket for the same port number.
+  // TCP only: the binaries' default socket directory may be missing or not writable by the server's user.
   const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
   try {
     // pg_ctl starts the server in its own session, so a Ctrl-C in the terminal reaches only us and
     // the server stays up until the worker has recorded its in-flight deliveries.
     await run(pgCtl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", serverOptions], options);
   } catch (error) {
+    // Another process may have started it on this folder a moment before us.
+    const raced = runningServer(dataDir);
+    if (raced) return { url: urlFor(raced.port), dataDir, startedHere: false, stop: async () => undefined };
     throw new Error(`embedded PostgreSQL did not start (${(error as Error).message.trim()}); ${logFile} ends with:\n${tail(logFile)}`, {
       cause: error,
     });
