@@ -51,7 +51,7 @@ describe("a delivery job that runs twice (graphile-worker retry, crash recovery)
     receiver.respond(() => ({ status: 200, delayMs: 300 }));
     // The task's database goes away while the partner is answering.
     setTimeout(() => void pool.end(), 100);
-    const error = await task({ deliveryId, attempt: 1, trigger: "initial" }, {} as JobHelpers).then(() => null, (e: Error) => e);
+    const error = await Promise.resolve(task({ deliveryId, attempt: 1, trigger: "initial" }, {} as JobHelpers)).then(() => null, (e: Error) => e);
     expect(error, "the task must throw when it cannot record").to.be.instanceOf(Error);
     expect(await attemptsOf(t.db, deliveryId)).to.have.length(0);
     expect(await deliveryOf(t.db, deliveryId)).to.include({ status: "pending", attempt_count: 0 });
