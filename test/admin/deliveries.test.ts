@@ -130,7 +130,8 @@ describe("admin API: delivery history, redelivery, replay, events", () => {
     const done = await settledDelivery(deliveryId);
     expect(done).to.include({ status: "succeeded", attemptCount: 7 });
     expect(done.attempts[6]).to.include({ attemptNumber: 7, trigger: "redeliver", responseStatus: 200 });
-    expect(receiver.requests.map((r) => r.headers["webhook-id"])).to.deep.equal([eventId]);
+    // Other tests' late deliveries may share the receiver; this event was sent exactly once more, same webhook-id.
+    expect(receiver.requests.filter((r) => r.headers["webhook-id"] === eventId)).to.have.length(1);
     expect(done.redeliveries).to.have.length(1);
     expect(done.redeliveries[0]).to.include({ kind: "redeliver", firstAttempt: 7 });
     const keyRow = await t.db.selectFrom("webhooks.api_keys").select("id").where("name", "=", "support test key").executeTakeFirstOrThrow();
