@@ -80,7 +80,7 @@ export function DeliveriesPage({ api, me, query }: { api: ApiClient; me: Me; que
           Results
         </h2>
         <p class="result-summary" role="status">
-          {loading ? "Loading…" : page ? `${page.data.length === 0 ? "No deliveries match." : `Page ${pageNumber}: ${page.data.length} deliveries${page.nextCursor ? "" : " (last page)"}`}` : ""}
+          {loading ? "Loading…" : page ? `${page.data.length === 0 ? "No deliveries match." : `Page ${pageNumber}: ${page.data.length} ${page.data.length === 1 ? "delivery" : "deliveries"}${page.nextCursor ? "" : " (last page)"}`}` : ""}
         </p>
         {error && (
           <p class="error" role="alert">
