@@ -38,52 +38,61 @@ export function DeliveryFilters({ me, filters, onApply }: { me: Me; filters: Fil
     onApply({});
   };
 
+  const more = FILTER_NAMES.filter((name) => name !== "subjectId" && filters[name]).length;
   return (
     <form class="filters card" onSubmit={submit} aria-label="Filter deliveries">
-      <div class="field">
-        <label for="f-subject">Subject id</label>
-        <input id="f-subject" type="search" placeholder="usr_… or txn_…" value={draft.subjectId ?? ""} onInput={set("subjectId")} />
-      </div>
-      {me.role !== "partner" && (
+      <div class="filters-main">
         <div class="field">
-          <label for="f-partner">Partner id</label>
-          <input id="f-partner" type="search" placeholder="all partners" value={draft.partnerId ?? ""} onInput={set("partnerId")} />
+          <label for="f-subject">Subject id</label>
+          <input id="f-subject" type="search" placeholder="usr_… or txn_…" value={draft.subjectId ?? ""} onInput={set("subjectId")} />
         </div>
-      )}
-      <div class="field">
-        <label for="f-status">Status</label>
-        <select id="f-status" value={draft.status ?? ""} onChange={set("status")}>
-          <option value="">any</option>
-          {DELIVERY_STATUSES.map((status) => (
-            <option value={status}>{status}</option>
-          ))}
-        </select>
+        <div class="actions">
+          <button type="submit" class="primary">
+            Search
+          </button>
+          <button type="button" onClick={clear}>
+            Clear
+          </button>
+        </div>
       </div>
-      <div class="field">
-        <label for="f-type">Event type</label>
-        <select id="f-type" value={draft.eventType ?? ""} onChange={set("eventType")}>
-          <option value="">any</option>
-          {EVENT_TYPES.map((type) => (
-            <option value={type}>{type}</option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-since">Created from</label>
-        <input id="f-since" type="datetime-local" value={draft.since} onInput={set("since")} />
-      </div>
-      <div class="field">
-        <label for="f-until">Created before</label>
-        <input id="f-until" type="datetime-local" value={draft.until} onInput={set("until")} />
-      </div>
-      <div class="actions">
-        <button type="submit" class="primary">
-          Search
-        </button>
-        <button type="button" onClick={clear}>
-          Clear
-        </button>
-      </div>
+      {/* Open on a laptop; on a phone folded away so the results come first. */}
+      <details class="more-filters" open={more > 0 || !matchMedia("(max-width: 720px)").matches}>
+        <summary>More filters{more > 0 ? ` (${more} active)` : ""}</summary>
+        <div class="filters-grid">
+          {me.role !== "partner" && (
+            <div class="field">
+              <label for="f-partner">Partner id</label>
+              <input id="f-partner" type="search" placeholder="all partners" value={draft.partnerId ?? ""} onInput={set("partnerId")} />
+            </div>
+          )}
+          <div class="field">
+            <label for="f-status">Status</label>
+            <select id="f-status" value={draft.status ?? ""} onChange={set("status")}>
+              <option value="">any</option>
+              {DELIVERY_STATUSES.map((status) => (
+                <option value={status}>{status}</option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-type">Event type</label>
+            <select id="f-type" value={draft.eventType ?? ""} onChange={set("eventType")}>
+              <option value="">any</option>
+              {EVENT_TYPES.map((type) => (
+                <option value={type}>{type}</option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-since">Created from</label>
+            <input id="f-since" type="datetime-local" value={draft.since} onInput={set("since")} />
+          </div>
+          <div class="field">
+            <label for="f-until">Created before</label>
+            <input id="f-until" type="datetime-local" value={draft.until} onInput={set("until")} />
+          </div>
+        </div>
+      </details>
     </form>
   );
 }
