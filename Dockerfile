@@ -10,6 +10,15 @@ COPY package.json package-lock.json ./
 # (~100 MB): a container always gets DATABASE_URL.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
+# The dashboard bundle (web/dist): esbuild's platform binary is an optional dependency, so this stage
+# installs everything; only the built static files leave it.
+FROM node:22.23-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web ./web
+RUN node web/build.ts
+
 FROM node:22.23-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
@@ -17,6 +26,7 @@ COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json ./
 COPY --chown=root:root migrations ./migrations
 COPY --chown=root:root src ./src
+COPY --from=web --chown=root:root /app/web/dist ./web/dist
 # The code is owned by root and read-only for the process, which runs as the image's unprivileged user.
 USER node
 EXPOSE 3000
