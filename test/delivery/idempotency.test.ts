@@ -30,6 +30,8 @@ describe("a delivery job that runs twice (graphile-worker retry, crash recovery)
       enqueueEvent(trx, { partnerId: "ptn_acme", type: "kyc.status_updated", subjectId: "usr_1", data: { status: "approved" } }),
     );
     const payload = { deliveryId, attempt: 1, trigger: "initial" };
+    // A slow answer keeps both runs in flight together: both send, only one may record.
+    receiver.respond(() => ({ status: 200, delayMs: 300 }));
     await Promise.all([task(payload, {} as JobHelpers), task(payload, {} as JobHelpers)]);
 
     expect(receiver.requests.map((r) => r.headers["webhook-id"])).to.deep.equal([eventId, eventId]);
