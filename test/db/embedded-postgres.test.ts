@@ -5,8 +5,10 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../../src/db/embedded-postgres.ts";
 import { silentLogger } from "../helpers/test-database.ts";
 
-// Inside the repository, not /tmp: as root the server runs as the postgres user, who must reach the folder.
+// Inside the repository; as root, where the postgres user cannot reach it, the server keeps it under
+// ROOT_SERVER_HOME instead (EmbeddedPostgres.dataDir says where), and that folder is removed too.
 const DATA_DIR = fileURLToPath(new URL(`../../data/embedded-test-${process.pid}`, import.meta.url));
+let actualDataDir = DATA_DIR;
 
 async function query(url: string, text: string) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -20,10 +22,14 @@ async function query(url: string, text: string) {
 }
 
 describe("embedded PostgreSQL (DATABASE_URL unset)", () => {
-  after(() => rm(DATA_DIR, { recursive: true, force: true }));
+  after(async () => {
+    await rm(DATA_DIR, { recursive: true, force: true });
+    await rm(actualDataDir, { recursive: true, force: true });
+  });
 
   it("creates the cluster once, keeps its data across restarts, shares a running server and stops cleanly", async () => {
     const first = await startEmbeddedPostgres(DATA_DIR, silentLogger);
+    actualDataDir = first.dataDir;
     try {
       expect(first.startedHere).to.equal(true);
       expect(first.url).to.match(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
