@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type pg from "pg";
-import type { Config } from "./config.ts";
+import type { ConnectedConfig } from "./config.ts";
 import { createDb, createPool } from "./db/connection.ts";
 import type { Database } from "./db/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -8,7 +8,7 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 
 /** Built once at start and passed down; nothing global. */
 export interface AppContext {
-  config: Config;
+  config: ConnectedConfig;
   logger: Logger;
   pool: pg.Pool;
   db: Kysely<Database>;
@@ -16,7 +16,7 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export function createAppContext(config: Config, logger: Logger = createLogger(config.logLevel)): AppContext {
+export function createAppContext(config: ConnectedConfig, logger: Logger = createLogger(config.logLevel)): AppContext {
   // graphile-worker needs a connection per concurrent job plus a few for fetching, completing and listening.
   const pool = createPool(config.databaseUrl, config.workerConcurrency + 8, logger);
   const db = createDb(pool);

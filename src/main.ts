@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import { startAdminServer } from "./admin/server.ts";
 import { createApiKey } from "./admin/api-key-store.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, withDatabaseUrl } from "./config.ts";
 import { createAppContext, type AppContext } from "./context.ts";
 import { migrate } from "./db/migrator.ts";
+import { resolveDatabase } from "./db/resolve-database.ts";
 import { createLogger } from "./logger.ts";
 import { startWorker } from "./worker/run-worker.ts";
 
@@ -47,49 +48,80 @@ async function runServices(ctx: AppContext, command: "all" | "api" | "worker"): 
   await Promise.all(services.map((service) => service.stop()));
 }
 
-async function runCommand(ctx: AppContext, argv: string[]): Promise<void> {
-  const [command = "all", sub] = argv;
-  const options = {
-    role: { type: "string" },
-    name: { type: "string" },
-    partner: { type: "string" },
-    id: { type: "string" },
-  } as const;
-  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+type Command =
+  | { kind: "all" | "migrate" | "api" | "worker" }
+  | { kind: "keys create"; role: "admin" | "support" | "partner"; name: string; partnerId: string | null }
+  | { kind: "partners create"; name: string; id: string | undefined }
+  | { kind: "deliveries show"; deliveryId: string };
 
-  switch (`${command} ${["keys", "partners", "deliveries"].includes(command) ? sub : ""}`.trim()) {
+/** Validates the command line before anything starts (no database, no embedded server for a typo). */
+function parseCommand(argv: string[]): Command {
+  const options = { role: { type: "string" }, name: { type: "string" }, partner: { type: "string" }, id: { type: "string" } } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command = "all", sub] = positionals;
+  const kind = ["keys", "partners", "deliveries"].includes(command) ? `${command} ${sub ?? ""}`.trim() : command;
+  const expectPositionals = (n: number) => {
+    if (positionals.length !== n) throw new UsageError(`unexpected arguments: "${argv.join(" ")}"`);
+  };
+  switch (kind) {
     case "all":
     case "migrate":
-      await migrate(ctx.pool, ctx.logger);
-      if (command === "migrate") return;
-      return runServices(ctx, "all");
     case "api":
     case "worker":
-      return runServices(ctx, command as "api" | "worker");
+      expectPositionals(argv.length === 0 ? 0 : 1);
+      return { kind };
     case "keys create": {
+      expectPositionals(2);
       const role = values.role;
       if (role !== "admin" && role !== "support" && role !== "partner") throw new UsageError("--role must be admin, support or partner");
       if (!values.name) throw new UsageError("--name is required");
       if ((role === "partner") !== Boolean(values.partner)) throw new UsageError("--partner <partnerId> is required for role partner and only for it");
-      const created = await createApiKey(ctx.db, { name: values.name, role, partnerId: values.partner ?? null });
+      return { kind, role, name: values.name, partnerId: values.partner ?? null };
+    }
+    case "partners create":
+      expectPositionals(2);
+      if (!values.name) throw new UsageError("--name is required");
+      return { kind, name: values.name, id: values.id };
+    case "deliveries show":
+      if (!positionals[2]) throw new UsageError("deliveries show needs a delivery id");
+      expectPositionals(3);
+      return { kind, deliveryId: positionals[2] };
+    default:
+      throw new UsageError(`unknown command "${argv.join(" ")}"`);
+  }
+}
+
+async function runCommand(ctx: AppContext, command: Command): Promise<void> {
+  const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+  switch (command.kind) {
+    case "all":
+    case "migrate":
+      await migrate(ctx.pool, ctx.logger);
+      if (command.kind === "migrate") return;
+      return runServices(ctx, "all");
+    case "api":
+    case "worker":
+      return runServices(ctx, command.kind);
+    case "keys create": {
+      const created = await createApiKey(ctx.db, { name: command.name, role: command.role, partnerId: command.partnerId });
       return print({ ...created, note: "store the key now: it is not shown again" });
     }
     case "partners create": {
-      if (!values.name) throw new UsageError("--name is required");
-      const row = await ctx.db.insertInto("webhooks.partners").values({ name: values.name, ...(values.id ? { id: values.id } : {}) }).returningAll().executeTakeFirstOrThrow();
+      const row = await ctx.db.insertInto("webhooks.partners").values({ name: command.name, ...(command.id ? { id: command.id } : {}) }).returningAll().executeTakeFirstOrThrow();
       return print(row);
     }
     case "deliveries show": {
-      const deliveryId = positionals[2];
-      if (!deliveryId) throw new UsageError("deliveries show needs a delivery id");
-      const delivery = await ctx.db.selectFrom("webhooks.deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirst();
-      if (!delivery) throw new UsageError(`delivery "${deliveryId}" was not found`);
-      const attempts = await ctx.db.selectFrom("webhooks.delivery_attempts").selectAll().where("delivery_id", "=", deliveryId).orderBy("attempt_number").execute();
+      const delivery = await ctx.db.selectFrom("webhooks.deliveries").selectAll().where("id", "=", command.deliveryId).executeTakeFirst();
+      if (!delivery) throw new UsageError(`delivery "${command.deliveryId}" was not found`);
+      const attempts = await ctx.db.selectFrom("webhooks.delivery_attempts").selectAll().where("delivery_id", "=", command.deliveryId).orderBy("attempt_number").execute();
       return print({ ...delivery, attempts });
     }
-    default:
-      throw new UsageError(`unknown command "${argv.join(" ")}"`);
   }
 }
 
@@ -98,28 +130,38 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  let command: Command;
   let config;
   try {
+    command = parseCommand(argv);
     config = loadConfig();
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
     if (error instanceof ConfigError) {
       console.error(error.message);
       return 78;
     }
     throw error;
   }
-  const ctx = createAppContext(config, createLogger(config.logLevel));
+  const logger = createLogger(config.logLevel);
+  const database = await resolveDatabase(config, logger);
+  const ctx = createAppContext(withDatabaseUrl(config, database.url), logger);
   try {
-    await runCommand(ctx, argv);
+    await runCommand(ctx, command);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`${(error as Error).message}\n\n${USAGE}`);
+    if (error instanceof UsageError) {
+      console.error(error.message);
       return 2;
     }
     throw error;
   } finally {
     await ctx.close();
+    // Last, so an embedded server outlives every delivery being recorded.
+    await database.stop();
   }
 }
 
@@ -129,6 +171,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     createLogger("error").error("fatal error, exiting", { error: error instanceof Error ? error.stack : String(error) });
-    process.exitCode = 1;
+    // Open handles (pool, timers) would keep a failed process alive; give the log line a moment, then exit.
+    setTimeout(() => process.exit(1), 200);
   },
 );

@@ -4,10 +4,13 @@ import express, { type Express, type RequestHandler } from "express";
 import type { AdminDeps } from "./admin-deps.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
 import { authenticate } from "./auth.ts";
+import { dashboardRouter } from "./dashboard.ts";
 import { deliveryRoutes } from "./deliveries.ts";
+import { deliveryCountRoutes } from "./delivery-counts.ts";
 import { docsRouter, openApiDocument } from "./docs.ts";
 import { eventRoutes } from "./events.ts";
 import { healthRoutes, metricsRoute } from "./health.ts";
+import { meRoutes } from "./me.ts";
 import { partnerRoutes } from "./partners.ts";
 import { problemHandler, unknownRoute } from "./problem.ts";
 import { ApiRoutes } from "./route.ts";
@@ -52,6 +55,9 @@ export function createAdminApp(deps: AdminDeps, { opsOnly = false } = {}): Expre
     apiKeyRoutes(routes, deps);
     webhookSettingsRoutes(routes, deps);
     testEventRoutes(routes, deps);
+    meRoutes(routes);
+    // Before /v1/deliveries/:deliveryId, which would otherwise take "counts" for an id.
+    deliveryCountRoutes(routes, deps);
     deliveryRoutes(routes, deps);
     eventRoutes(routes, deps);
   }
@@ -61,6 +67,7 @@ export function createAdminApp(deps: AdminDeps, { opsOnly = false } = {}): Expre
   app.set("query parser", "simple");
   app.use(requestContext(deps));
   app.use(docsRouter(openApiDocument(routes.registry)));
+  if (!opsOnly) app.use(dashboardRouter(deps.logger));
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(authenticate(deps.db));
   app.use(routes.router);

@@ -10,13 +10,16 @@ export interface FieldError {
 
 /** The only error type that reaches clients; everything else becomes a 500 without details. */
 export class ProblemError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly errors?: FieldError[],
-  ) {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors: FieldError[] | undefined;
+  constructor(status: number, title: string, detail: string, errors?: FieldError[]) {
     super(detail);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.errors = errors;
   }
 }
 

@@ -30,7 +30,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
  */
 export class ApiRoutes {
   readonly router = Router();
-  constructor(readonly registry: OpenAPIRegistry) {}
+  readonly registry: OpenAPIRegistry;
+  constructor(registry: OpenAPIRegistry) {
+    this.registry = registry;
+  }
 
   add<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodUndefined>(spec: RouteSpec<P, Q, B>): void {
     this.registry.registerPath(openApiRoute(spec));

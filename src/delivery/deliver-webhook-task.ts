@@ -8,7 +8,7 @@ import type { Metrics } from "../metrics.ts";
 import { sendWebhook, type SendResult } from "./http-sender.ts";
 import { addDeliveryJob, deliverWebhookPayload } from "./job-payload.ts";
 import { loadDeliveryForAttempt } from "./load-delivery.ts";
-import type { PartnerSlots } from "./partner-slots.ts";
+import { PartnerSlots } from "./partner-slots.ts";
 import { markSkipped, recordAttempt } from "./record-attempt.ts";
 import { activeSecrets, webhookBody, webhookHeaders } from "./webhook-request.ts";
 
@@ -19,8 +19,8 @@ export interface DeliveryDeps {
   metrics?: Pick<Metrics, "attempts" | "attemptDuration">;
   /** DNS resolver used when connecting; tests inject one to simulate rebinding. */
   resolve?: typeof dnsLookup;
-  /** Per-partner cap on this process's concurrent deliveries. */
-  slots: PartnerSlots;
+  /** Per-partner cap on this process's concurrent deliveries; none when absent. */
+  slots?: PartnerSlots;
 }
 
 /**
@@ -30,6 +30,7 @@ export interface DeliveryDeps {
  */
 export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
   const { db, config, logger } = deps;
+  const slots = deps.slots ?? new PartnerSlots(Infinity);
   return async (rawPayload) => {
     const job = deliverWebhookPayload.parse(rawPayload);
     const delivery = await loadDeliveryForAttempt(db, job.deliveryId);
@@ -45,7 +46,7 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       return;
     }
 
-    if (!deps.slots.tryTake(delivery.partnerId)) {
+    if (!slots.tryTake(delivery.partnerId)) {
       // Fetched in a race with forbiddenFlags: back to the queue, due now, with the same payload (same attempt).
       // Workers skip this partner until one of its slots frees, so the copy is not fetched in a loop.
       await addDeliveryJob(db, job, delivery.partnerId, new Date());
@@ -78,7 +79,7 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
         result,
       });
     } finally {
-      deps.slots.release(delivery.partnerId);
+      slots.release(delivery.partnerId);
     }
     if (!recorded) {
       logger.warn("attempt already recorded by another run of this job; this result is dropped", ids);

@@ -28,11 +28,10 @@ export interface SendResult {
 }
 
 class SendError extends Error {
-  constructor(
-    readonly code: AttemptErrorCode,
-    message: string,
-  ) {
+  readonly code: AttemptErrorCode;
+  constructor(code: AttemptErrorCode, message: string) {
     super(message);
+    this.code = code;
   }
 }
 

@@ -9,7 +9,11 @@ export function partnerSlotLimit(concurrency: number): number {
 /** Deliveries in flight per partner in this worker process. */
 export class PartnerSlots {
   private readonly inFlight = new Map<string, number>();
-  constructor(readonly limit: number) {}
+  readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
 
   tryTake(partnerId: string): boolean {
     const held = this.inFlight.get(partnerId) ?? 0;

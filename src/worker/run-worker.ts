@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { parseCronItems, run, type Runner, type WorkerEvents } from "graphile-worker";
+import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Config } from "../config.ts";
@@ -8,6 +8,7 @@ import type { Logger } from "../logger.ts";
 import { createDeliverWebhookTask, type DeliveryDeps } from "../delivery/deliver-webhook-task.ts";
 import { DELIVER_WEBHOOK_TASK } from "../delivery/job-payload.ts";
 import { PartnerSlots, partnerSlotLimit } from "../delivery/partner-slots.ts";
+import { createPruneTask, PRUNE_TASK, retentionCronItems } from "../retention/prune-task.ts";
 import { graphileLogger } from "./graphile-logger.ts";
 import { onEscapedDatabaseError } from "./escaped-database-errors.ts";
 import { beat, forgetWorker, unlockJobsOfDeadWorkers } from "./lock-recovery.ts";
@@ -37,6 +38,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, pool, db, logger } = deps;
   const slots = new PartnerSlots(partnerSlotLimit(config.workerConcurrency));
   const task = createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve, slots });
+  const prune = createPruneTask({ db, retentionDays: config.retentionDays, logger });
 
   const startRunner = async (): Promise<{ runner: Runner; workerPoolId: string }> => {
     const events: WorkerEvents = new EventEmitter();
@@ -52,11 +54,14 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       pollInterval: POLL_INTERVAL_MS,
       logger: graphileLogger(logger),
       events,
-      // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
-      parsedCronItems: parseCronItems([]),
+      // Cron in code also stops graphile-worker looking for a ./crontab file.
+      parsedCronItems: retentionCronItems,
       // A partner whose slots are full is not fetched, so its backlog waits in the database, not in our slots.
       forbiddenFlags: () => slots.fullPartnerFlags(),
-      taskList: { [DELIVER_WEBHOOK_TASK]: task },
+      taskList: {
+        [DELIVER_WEBHOOK_TASK]: task,
+        [PRUNE_TASK]: prune,
+      },
     });
     return { runner, workerPoolId };
   };

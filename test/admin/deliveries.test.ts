@@ -130,7 +130,8 @@ describe("admin API: delivery history, redelivery, replay, events", () => {
     const done = await settledDelivery(deliveryId);
     expect(done).to.include({ status: "succeeded", attemptCount: 7 });
     expect(done.attempts[6]).to.include({ attemptNumber: 7, trigger: "redeliver", responseStatus: 200 });
-    expect(receiver.requests.map((r) => r.headers["webhook-id"])).to.deep.equal([eventId]);
+    // Other tests' late deliveries may share the receiver; this event was sent exactly once more, same webhook-id.
+    expect(receiver.requests.filter((r) => r.headers["webhook-id"] === eventId)).to.have.length(1);
     expect(done.redeliveries).to.have.length(1);
     expect(done.redeliveries[0]).to.include({ kind: "redeliver", firstAttempt: 7 });
     const keyRow = await t.db.selectFrom("webhooks.api_keys").select("id").where("name", "=", "support test key").executeTakeFirstOrThrow();
@@ -154,7 +155,7 @@ describe("admin API: delivery history, redelivery, replay, events", () => {
     await api.post("/v1/partners", { id: "ptn_replay", name: "Replay" });
     await api.put("/v1/partners/ptn_replay/webhook", { url: receiver.url });
     const since = new Date(Date.now() - 1000).toISOString();
-    const emitted = [];
+    const emitted: { deliveryId: string; eventId: string }[] = [];
     for (let i = 0; i < 4; i++) emitted.push(await emit("ptn_replay", `usr_replay_${i}`));
     await Promise.all(emitted.map((d) => settledDelivery(d.deliveryId)));
     const until = new Date(Date.now() + 1000).toISOString();
@@ -164,8 +165,8 @@ describe("admin API: delivery history, redelivery, replay, events", () => {
     const replayed = await api.post("/v1/partners/ptn_replay/replay", { since, until, status: "succeeded" }, partnerKey);
     expect(replayed.status).to.equal(202);
     expect(replayed.body).to.deep.equal({ count: 4 });
-    await receiver.waitForRequests(4);
-    expect(new Set(receiver.requests.map((r) => r.headers["webhook-id"]))).to.deep.equal(new Set(emitted.map((d) => d.eventId)));
+    const sentOnce = (eventId: string) => receiver.requests.filter((r) => r.headers["webhook-id"] === eventId).length === 1;
+    await waitFor(async () => emitted.every((d) => sentOnce(d.eventId)), "each replayed event to arrive once");
     for (const d of emitted) {
       const detail = await settledDelivery(d.deliveryId);
       expect(detail.redeliveries.map((r: { kind: string }) => r.kind)).to.deep.equal(["replay"]);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { sql } from "kysely";
+import { countStatusQuery } from "../../src/admin/delivery-counts.ts";
 import { encodeCursor } from "../../src/admin/delivery-cursor.ts";
 import { listDeliveriesQuery } from "../../src/admin/delivery-list-query.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
@@ -44,5 +45,14 @@ describe(`delivery listing uses indexes at ${DELIVERIES.toLocaleString("en")} de
     expect(await plan({ partnerId: "ptn_43", subjectId: "txn_4242", limit: 50 })).not.to.contain("Seq Scan");
     const [first] = await listDeliveriesQuery(t.db, { partnerId: "ptn_7", limit: 1 }).execute();
     expect(await plan({ partnerId: "ptn_7", limit: 50, cursor: encodeCursor(first!.seq) })).not.to.contain("Seq Scan");
+  });
+
+  it("counts by status: index-only range scans, for one partner and for all", async () => {
+    await sql`VACUUM ANALYZE webhooks.deliveries`.execute(t.db);
+    const partner = JSON.stringify(await countStatusQuery(t.db, "failed", "ptn_7").explain("json"));
+    expect(partner).to.contain("deliveries_partner_status_seq_idx");
+    const all = JSON.stringify(await countStatusQuery(t.db, "failed", undefined).explain("json"));
+    expect(all).to.contain("deliveries_status_seq_idx");
+    for (const text of [partner, all]) expect(text).not.to.contain("Seq Scan");
   });
 });

@@ -68,6 +68,7 @@ describe("admin API: the role × route matrix", () => {
       { method: "POST", path: "/v1/partners/ptn_a/webhook/test", roles: ["admin", "partner"], ok: 202 },
       { method: "POST", path: "/v1/partners/ptn_a/mock-events", body: { type: "kyc.status_updated", subjectId: "u", data: { status: "approved" } }, roles: ["admin", "partner"], ok: 202 },
       { method: "GET", path: "/v1/deliveries?partnerId=ptn_a", roles: ["admin", "support", "partner"], ok: 200 },
+      { method: "GET", path: "/v1/deliveries/counts?partnerId=ptn_a", roles: ["admin", "support", "partner"], ok: 200 },
       { method: "GET", path: `/v1/deliveries/${deliveryId}`, roles: ["admin", "support", "partner"], ok: 200 },
       { method: "POST", path: `/v1/deliveries/${deliveryId}/redeliver`, roles: ["admin", "support", "partner"], ok: 202 },
       { method: "POST", path: "/v1/partners/ptn_a/replay", body: range, roles: ["admin", "support", "partner"], ok: 202 },

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { enqueueEvent } from "../../src/outbox/index.ts";
 import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { spawnService } from "../helpers/service-process.ts";
+import { startWorkerProcess } from "../helpers/service-process.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
 import { startTestWorker } from "../helpers/test-worker.ts";
 import { waitFor } from "../helpers/wait.ts";
@@ -26,7 +26,7 @@ describe("crash safety", () => {
   it("a worker killed with SIGKILL mid-delivery is recovered: the attempt runs again, same webhook-id, one attempt row", async () => {
     // The first request never gets an answer: the worker is killed while waiting for it.
     receiver.respond((n) => (n === 1 ? "hang" : { status: 200 }));
-    const { child, exited } = spawnService("worker", { DATABASE_URL: t.url, LOG_LEVEL: "warn" });
+    const { child, exited } = startWorkerProcess(t.url, { LOG_LEVEL: "warn" });
     let recovered: Awaited<ReturnType<typeof startTestWorker>> | undefined;
     try {
       const { deliveryId, eventId } = await t.db.transaction().execute((trx) =>

@@ -4,9 +4,10 @@ import { enqueueEvent } from "../../src/outbox/index.ts";
 import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
 import { PostgresProxy } from "../helpers/postgres-proxy.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { spawnService } from "../helpers/service-process.ts";
+import { startServiceProcess } from "../helpers/service-process.ts";
 import { ADMIN_KEY } from "../helpers/test-api.ts";
-import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from "../helpers/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
+import { testServerUrl } from "../helpers/test-server.ts";
 import { startTestWorker } from "../helpers/test-worker.ts";
 import { sleep, waitFor } from "../helpers/wait.ts";
 
@@ -26,9 +27,9 @@ describe("database faults during load: every connection terminated, then the dat
     receiver.respond(() => ({ status: 200, delayMs: 20 + Math.floor(Math.random() * 40) }));
     await createPartner(t.db, "ptn_acme");
     await setEndpoint(t.db, "ptn_acme", receiver.url);
-    proxy = await PostgresProxy.start(TEST_SERVER_URL);
+    proxy = await PostgresProxy.start(testServerUrl());
     // Connected to the server's own database, so terminating the test database's connections spares it.
-    admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+    admin = new pg.Client({ connectionString: testServerUrl() });
     await admin.connect();
   });
   after(async () => {
@@ -59,9 +60,9 @@ describe("database faults during load: every connection terminated, then the dat
   }
 
   it(`${TERMINATIONS} terminations and a ${OUTAGE_MS} ms outage: worker and API reconnect, /readyz reports the outage, no event lost, no process exits`, async () => {
-    const env = { DATABASE_URL: proxy.urlFor(t.url), ADMIN_API_KEY: ADMIN_KEY };
-    const worker = spawnService("worker", env);
-    const api = spawnService("api", env);
+    const env = { ADMIN_API_KEY: ADMIN_KEY };
+    const worker = startServiceProcess("worker", proxy.urlFor(t.url), env);
+    const api = startServiceProcess("api", proxy.urlFor(t.url), env);
     const probes: { at: number; service: string; path: string; status: number }[] = [];
     let probing = true;
     try {
@@ -144,7 +145,7 @@ describe("database faults during load: every connection terminated, then the dat
   });
 
   it("losing the database while a job's outcome is written ends graphile-worker's runner; the worker starts a new one and the attempt is sent again", async () => {
-    const worker = await startTestWorker(t, { DATABASE_URL: proxy.urlFor(t.url) });
+    const worker = await startTestWorker({ ...t, url: proxy.urlFor(t.url) });
     try {
       const firstPool = worker.workerPoolId;
       // The database goes away while the partner is still answering, so neither the attempt nor the job's failure can be written.

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { enqueueEvent } from "../../src/outbox/index.ts";
 import { createPartner, setEndpoint } from "../helpers/fixtures.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { spawnService, type ServiceProcess } from "../helpers/service-process.ts";
+import { startWorkerProcess, type ServiceProcess } from "../helpers/service-process.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
 import { waitFor } from "../helpers/wait.ts";
 
@@ -42,7 +42,7 @@ describe("crash safety under load: a worker process killed with SIGKILL again an
   }
 
   it(`${KILLS} kills over ${TOTAL} events: every event succeeds, one attempt row each, duplicates carry the same webhook-id`, async () => {
-    const spawnWorker = () => spawnService("worker", { DATABASE_URL: t.url, LOG_LEVEL: "warn" });
+    const spawnWorker = () => startWorkerProcess(t.url, { LOG_LEVEL: "warn" });
     let worker: ServiceProcess = spawnWorker();
     const recoveries: number[] = [];
     try {
@@ -51,7 +51,7 @@ describe("crash safety under load: a worker process killed with SIGKILL again an
         await enqueueBatch(`live${kill}`, LIVE_BATCH);
         await waitFor(async () => arrivals.length >= seen + 8, `deliveries in flight before kill ${kill}`, 30_000);
         worker.child.kill("SIGKILL");
-        expect(await worker.exited, "killed by the signal, not exited").to.equal(null);
+        expect(await worker.exited, "killed by the signal, not exited").to.deep.equal({ code: null, signal: "SIGKILL" });
         const killedAt = Date.now();
         // Sent but not recorded when the process died: these are the deliveries the crash interrupted.
         const sent = new Set(arrivals.map((a) => a.webhookId));

@@ -24,7 +24,11 @@ export class PostgresProxy {
     client.pipe(upstream).pipe(client);
   });
 
-  private constructor(private readonly target: { host: string; port: number }) {}
+  private readonly target: { host: string; port: number };
+
+  private constructor(target: { host: string; port: number }) {
+    this.target = target;
+  }
 
   static async start(serverUrl: string): Promise<PostgresProxy> {
     const url = new URL(serverUrl);

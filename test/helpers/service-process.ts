@@ -5,36 +5,64 @@ import { TEST_ENV } from "./test-worker.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
+export type LogLine = Record<string, unknown> & { message?: string };
+
+/** `src/main.ts <command>` as a child process, its JSON log lines collected. */
 export interface ServiceProcess {
   child: ChildProcess;
-  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
-  exited: Promise<number | null>;
-  /** The HTTP port the process serves (the API, or a worker's /healthz, /readyz and /metrics). */
+  logs: LogLine[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The HTTP port it serves (the API, or a worker's /healthz, /readyz and /metrics), from its "listening" log line. */
   port: Promise<number>;
-  /** Parsed JSON log lines so far. */
-  logs: Record<string, unknown>[];
+  waitForLog(message: string, timeoutMs?: number): Promise<LogLine>;
 }
 
-/** `npm start -- <command>` as a real child process, configured like the in-process test services. */
-export function spawnService(command: "worker" | "api", env: Record<string, string>): ServiceProcess {
+export function startServiceProcess(command: "worker" | "api", databaseUrl: string, env: Record<string, string> = {}): ServiceProcess {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, command], {
-    env: { ...process.env, ...TEST_ENV, LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...TEST_ENV, LOG_LEVEL: "info", ...env, DATABASE_URL: databaseUrl },
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  const logs: Record<string, unknown>[] = [];
+  const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
   let portFound: (port: number) => void = () => undefined;
   const port = new Promise<number>((resolve) => (portFound = resolve));
   createInterface({ input: child.stdout! }).on("line", (line) => {
     try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
+      const entry = JSON.parse(line) as LogLine;
       logs.push(entry);
-      const url = typeof entry.url === "string" ? /:(\d+)/.exec(entry.url.replace(/^https?:\/\//, "")) : null;
-      if (url) portFound(Number(url[1]));
+      const listening = typeof entry.url === "string" ? /:(\d+)/.exec(entry.url.replace(/^https?:\/\//, "")) : null;
+      if (listening) portFound(Number(listening[1]));
     } catch {
-      logs.push({ raw: line });
+      logs.push({ message: line });
     }
+    for (const wake of waiters) wake();
   });
-  child.stderr!.resume();
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, exited, port, logs };
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    logs,
+    exited,
+    port,
+    waitForLog(message, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = logs.find((line) => line.message === message);
+          if (!found) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${command} process did not log "${message}" within ${timeoutMs} ms; it logged: ${logs.map((l) => l.message).join(" | ")}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
 }
+
+export const startWorkerProcess = (databaseUrl: string, env: Record<string, string> = {}) => startServiceProcess("worker", databaseUrl, env);
