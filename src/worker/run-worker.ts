@@ -27,6 +27,9 @@ export interface RunningWorker {
 // Jobs with a future run_at (retries) are found by polling; this bounds how late a retry starts.
 export const POLL_INTERVAL_MS = 1000;
 
+/** graphile-worker tuning, shared with the benchmark so its engine baseline runs with the same settings. */
+export const WORKER_PRESET: { worker: Record<string, unknown> } = { worker: {} };
+
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, pool, db, logger } = deps;
   const events: WorkerEvents = new EventEmitter();
@@ -41,6 +44,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     // Signals belong to the process (src/main.ts), which also stops the API and the pool.
     noHandleSignals: true,
     pollInterval: POLL_INTERVAL_MS,
+    preset: WORKER_PRESET,
     logger: graphileLogger(logger),
     events,
     // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.

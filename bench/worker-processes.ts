@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+export const PROFILE_DIR = fileURLToPath(new URL("./results/profiles/", import.meta.url));
+
+export interface WorkerProcessOptions {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile per process into bench/results/profiles/. */
+  cpuProfile?: boolean;
+}
+
+/** Worker processes running the real service (`src/main.ts worker`), as an operator would start them. */
+export class WorkerProcesses {
+  private constructor(private readonly children: ChildProcess[]) {}
+
+  static start(count: number, options: WorkerProcessOptions): WorkerProcesses {
+    const stderr: string[] = [];
+    const children = Array.from({ length: count }, () => {
+      const child = spawn(
+        process.execPath,
+        [...(options.cpuProfile ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : []), "--import", "tsx", MAIN, "worker"],
+        {
+          env: { ...process.env, LOG_LEVEL: "info", ...options.env, DATABASE_URL: options.databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: "true" },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+      child.on("exit", (code, signal) => {
+        if (code !== 0 && signal === null) console.error(`worker process ${child.pid} exited with ${code}: ${stderr.join("").slice(-2000)}`);
+      });
+      return child;
+    });
+    return new WorkerProcesses(children);
+  }
+
+  /** Peak resident set size (VmHWM) of each process so far, in MiB. */
+  async peakRssMiB(): Promise<number[]> {
+    return Promise.all(
+      this.children.map(async (child) => {
+        const status = await readFile(`/proc/${child.pid}/status`, "utf8").catch(() => "");
+        const match = /VmHWM:\s+(\d+) kB/.exec(status);
+        return match ? Math.round(Number(match[1]) / 1024) : NaN;
+      }),
+    );
+  }
+
+  /** SIGTERM (graceful stop) and wait for every process to exit. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
+  }
+}
