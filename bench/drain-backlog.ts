@@ -1,5 +1,6 @@
 import { nowMs, sleep } from "./clock.ts";
 import type { BenchReceiver } from "./bench-receiver.ts";
+import { postgresCpuSeconds } from "./process-cpu.ts";
 import { createScratchDatabase } from "./scratch-database.ts";
 import { countDeliveries, seedBacklog, seedPartners } from "./seed.ts";
 import { WorkerProcesses } from "./worker-processes.ts";
@@ -22,6 +23,9 @@ export interface DrainResult {
   drainSeconds: number;
   seedSeconds: number;
   peakRssMiB: number[];
+  /** CPU time per delivery in the worker process(es) and in their PostgreSQL backends: steadier than rates on a shared machine. */
+  workerCpuMsPerDelivery: number;
+  postgresCpuMsPerDelivery: number;
 }
 
 /**
@@ -40,9 +44,11 @@ export async function drainBacklog(options: DrainOptions): Promise<DrainResult> 
     receiver.reset();
     const workers = WorkerProcesses.start(options.processes, { databaseUrl: scratch.url, env: options.env, cpuProfile: options.cpuProfile });
     try {
-      await receiver.waitFor(backlog, 600_000);
+      await Promise.race([receiver.waitFor(backlog, 600_000), workers.crashed]);
       while ((await countDeliveries(scratch.pool, "succeeded")) < backlog) await sleep(100);
       const recordedAt = nowMs();
+      const workerCpu = await workers.cpuSeconds();
+      const postgresCpu = await postgresCpuSeconds(scratch.pool, scratch.name);
       return {
         backlog,
         processes: options.processes,
@@ -50,6 +56,8 @@ export async function drainBacklog(options: DrainOptions): Promise<DrainResult> 
         drainSeconds: Math.round((recordedAt - receiver.firstAt) / 100) / 10,
         seedSeconds: Math.round(seedSeconds * 10) / 10,
         peakRssMiB: await workers.peakRssMiB(),
+        workerCpuMsPerDelivery: Math.round((workerCpu * 1_000_000) / backlog) / 1000,
+        postgresCpuMsPerDelivery: Math.round((postgresCpu * 1_000_000) / backlog) / 1000,
       };
     } finally {
       await workers.stop();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { processCpuSeconds } from "./process-cpu.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 export const PROFILE_DIR = fileURLToPath(new URL("./results/profiles/", import.meta.url));
@@ -14,7 +15,20 @@ export interface WorkerProcessOptions {
 
 /** Worker processes running the real service (`src/main.ts worker`), as an operator would start them. */
 export class WorkerProcesses {
-  private constructor(private readonly children: ChildProcess[]) {}
+  private stopping = false;
+  /** Rejects if a worker process exits before stop(): a scenario races it instead of waiting out its timeout. */
+  readonly crashed: Promise<never>;
+
+  private constructor(private readonly children: ChildProcess[]) {
+    this.crashed = new Promise<never>((_, reject) => {
+      for (const child of children) {
+        child.once("exit", (code, signal) => {
+          if (!this.stopping) reject(new Error(`worker process ${child.pid} exited unexpectedly (${code ?? signal})`));
+        });
+      }
+    });
+    this.crashed.catch(() => undefined);
+  }
 
   static start(count: number, options: WorkerProcessOptions): WorkerProcesses {
     const stderr: string[] = [];
@@ -47,8 +61,15 @@ export class WorkerProcesses {
     );
   }
 
+  /** CPU seconds used so far by all the processes together. */
+  async cpuSeconds(): Promise<number> {
+    const seconds = await Promise.all(this.children.map((child) => processCpuSeconds(child.pid!)));
+    return seconds.reduce((sum, s) => sum + s, 0);
+  }
+
   /** SIGTERM (graceful stop) and wait for every process to exit. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       this.children.map(
         (child) =>

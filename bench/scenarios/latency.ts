@@ -30,7 +30,7 @@ async function deliveryLatency(sizes: BenchSizes, receiver: BenchReceiver, env: 
     receiver.reset();
     // Warm-up: the first delivery also waits for the worker process to boot.
     await scratch.pool.query("INSERT INTO webhooks.outbox (partner_id, event_type, subject_id, payload) VALUES ($1, $2, 'warmup', $3)", [partnerIds[0], BENCH_EVENT_TYPE, JSON.stringify(BENCH_DATA)]);
-    await receiver.waitFor(1, 30_000);
+    await Promise.race([receiver.waitFor(1, 30_000), workers.crashed]);
     receiver.reset();
     receiver.trackIds = true;
     const produced = await produceAtRate(scratch.pool, rate, sizes.latencySeconds, async (client, i) => {

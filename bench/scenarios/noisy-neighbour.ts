@@ -37,7 +37,7 @@ async function healthyRun(sizes: BenchSizes, receiver: BenchReceiver, env: Recor
     const [bad] = await seedPartners(scratch.pool, 1, () => hanging.url("/hangs"), sizes.partners);
     receiver.reset();
     await scratch.pool.query("INSERT INTO webhooks.outbox (partner_id, event_type, subject_id, payload) VALUES ($1, $2, 'warmup', $3)", [healthy[0], BENCH_EVENT_TYPE, JSON.stringify(BENCH_DATA)]);
-    await receiver.waitFor(1, 30_000);
+    await Promise.race([receiver.waitFor(1, 30_000), workers.crashed]);
     receiver.reset();
     receiver.trackIds = true;
     const insert = (partnerId: string, i: number) => async (client: import("pg").PoolClient) => {
