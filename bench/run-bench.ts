@@ -14,7 +14,7 @@ import { measureScaling, type ScalingResult } from "./scenarios/scaling.ts";
 import { measureThroughput, type ThroughputResult } from "./scenarios/delivery-throughput.ts";
 import { measureWritePath, type WritePathResult } from "./scenarios/write-path.ts";
 import { BENCH_SERVER_URL, createBenchTemplate, dropAllScratchDatabases } from "./scratch-database.ts";
-import { WORKER_PRESET } from "../src/worker/run-worker.ts";
+import { workerPreset } from "../src/worker/run-worker.ts";
 
 export interface BenchResults {
   startedAt: string;
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<void> {
     const throughput = await measureThroughput(sizes, receiver, env, cpuProfile);
     const maxRate = throughput.delivery.deliveriesPerSecond;
     log(`latency at 25% and 75% of ${maxRate}/s`);
-    const latency = await measureLatency(sizes, receiver, env, maxRate, WORKER_PRESET);
+    const latency = await measureLatency(sizes, receiver, env, maxRate, workerPreset(sizes.concurrency));
     log("noisy neighbour");
     const noisyNeighbour = await measureNoisyNeighbour(sizes, receiver, env, maxRate);
     log("scaling by backlog and by worker processes");
