@@ -16,6 +16,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "verbose", "debug", "silly"]).default("info"),
   WORKER_CONCURRENCY: positiveInt(10),
   WORKER_HEARTBEAT_MS: positiveInt(10_000),
+  WORKER_SLOW_PARTNER_SLOTS: positiveInt(2),
   WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
@@ -40,6 +41,8 @@ export type Config = Readonly<{
   workerConcurrency: number;
   /** How often a worker process proves it is alive; silent for 3× this ⇒ its jobs are unlocked. */
   workerHeartbeatMs: number;
+  /** Attempts a slow partner (one taking over 1 s) may have in flight per worker process; the rest wait. */
+  slowPartnerSlots: number;
   webhookTimeoutMs: number;
   /** Delays in ms before attempts 2, 3, …; its length + 1 is the number of attempts per cycle. */
   retryScheduleMs: readonly number[];
@@ -72,6 +75,7 @@ export function envToConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    slowPartnerSlots: e.WORKER_SLOW_PARTNER_SLOTS,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     retryScheduleMs: Object.freeze(e.WEBHOOK_RETRY_SCHEDULE),
     allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,

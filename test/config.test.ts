@@ -6,7 +6,7 @@ import { ConfigError, envToConfig } from "../src/config.ts";
 describe("config", () => {
   it("has the documented defaults", () => {
     const config = envToConfig({});
-    expect(config).to.include({ port: 3000, appEnv: "development", workerConcurrency: 10, webhookTimeoutMs: 10_000, allowPrivateUrls: false });
+    expect(config).to.include({ port: 3000, appEnv: "development", workerConcurrency: 10, slowPartnerSlots: 2, webhookTimeoutMs: 10_000, allowPrivateUrls: false });
     expect(Object.isFrozen(config)).to.equal(true);
   });
 

@@ -5,14 +5,15 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
 import { sendWebhook } from "./http-sender.ts";
-import { deliverWebhookPayload } from "./job-payload.ts";
+import { DELIVER_WEBHOOK_TASK, deliverWebhookPayload } from "./job-payload.ts";
 import { loadDeliveryForAttempt } from "./load-delivery.ts";
 import { markSkipped, recordAttempt } from "./record-attempt.ts";
+import { SlowPartnerSlots } from "./slow-partner-slots.ts";
 import { activeSecrets, webhookBody, webhookHeaders } from "./webhook-request.ts";
 
 export interface DeliveryDeps {
   db: Kysely<Database>;
-  config: Pick<Config, "retryScheduleMs" | "webhookTimeoutMs" | "allowPrivateUrls">;
+  config: Pick<Config, "retryScheduleMs" | "webhookTimeoutMs" | "allowPrivateUrls" | "slowPartnerSlots">;
   logger: Logger;
   /** DNS resolver used when connecting; tests inject one to simulate rebinding. */
   resolve?: typeof dnsLookup;
@@ -25,7 +26,8 @@ export interface DeliveryDeps {
  */
 export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
   const { db, config, logger } = deps;
-  return async (rawPayload) => {
+  const slots = new SlowPartnerSlots(config.slowPartnerSlots, Math.min(1000, config.webhookTimeoutMs / 2));
+  return async (rawPayload, helpers) => {
     const job = deliverWebhookPayload.parse(rawPayload);
     const delivery = await loadDeliveryForAttempt(db, job.deliveryId);
     const ids = { deliveryId: job.deliveryId, eventId: delivery?.eventId, partnerId: delivery?.partnerId, attempt: job.attempt };
@@ -40,6 +42,13 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       return;
     }
 
+    const slot = slots.tryTake(delivery.partnerId);
+    if (!slot) {
+      // Not an attempt: the same job (same attempt number) runs again once a held slot has had time to free up.
+      await helpers.addJob(DELIVER_WEBHOOK_TASK, job, { runAt: new Date(Date.now() + config.webhookTimeoutMs) });
+      logger.debug("slow partner at its in-flight cap; attempt deferred", ids);
+      return;
+    }
     const startedAt = new Date();
     const body = webhookBody(delivery);
     const result = await sendWebhook(
@@ -52,6 +61,7 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       },
       deps.resolve,
     );
+    slot.release(result.durationMs);
     const recorded = await recordAttempt(db, config.retryScheduleMs, {
       deliveryId: job.deliveryId,
       attempt: job.attempt,
