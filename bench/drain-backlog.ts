@@ -39,6 +39,7 @@ export async function drainBacklog(options: DrainOptions): Promise<DrainResult> 
     const partnerIds = await seedPartners(scratch.pool, options.partners, (id) => receiver.url(`/p/${id}`));
     const seedStart = nowMs();
     await seedBacklog(scratch.pool, partnerIds, backlog);
+    // Fresh planner statistics, so every drain starts from the same state whatever its size.
     await scratch.pool.query("VACUUM ANALYZE");
     const seedSeconds = (nowMs() - seedStart) / 1000;
     receiver.reset();

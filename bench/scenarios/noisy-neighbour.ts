@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { BenchReceiver } from "../bench-receiver.ts";
 import type { BenchSizes } from "../bench-sizes.ts";
 import { nowMs, sleep } from "../clock.ts";
@@ -40,7 +41,7 @@ async function healthyRun(sizes: BenchSizes, receiver: BenchReceiver, env: Recor
     await Promise.race([receiver.waitFor(1, 30_000), workers.crashed]);
     receiver.reset();
     receiver.trackIds = true;
-    const insert = (partnerId: string, i: number) => async (client: import("pg").PoolClient) => {
+    const insert = async (client: pg.PoolClient, partnerId: string, i: number) => {
       const { rows } = await client.query<{ id: string }>(
         "INSERT INTO webhooks.outbox (partner_id, event_type, subject_id, payload) VALUES ($1, $2, $3, $4) RETURNING id",
         [partnerId, BENCH_EVENT_TYPE, `txn_${i}`, JSON.stringify(BENCH_DATA)],
@@ -49,8 +50,8 @@ async function healthyRun(sizes: BenchSizes, receiver: BenchReceiver, env: Recor
     };
     const firstCommit = nowMs();
     const [produced] = await Promise.all([
-      produceAtRate(scratch.pool, healthyRate, sizes.noisySeconds, (client, i) => insert(healthy[i % healthy.length]!, i)(client)),
-      hangingRate > 0 ? produceAtRate(scratch.pool, hangingRate, sizes.noisySeconds, (client, i) => insert(bad!, i)(client)) : undefined,
+      produceAtRate(scratch.pool, healthyRate, sizes.noisySeconds, (client, i) => insert(client, healthy[i % healthy.length]!, i)),
+      hangingRate > 0 ? produceAtRate(scratch.pool, hangingRate, sizes.noisySeconds, (client, i) => insert(client, bad!, i)) : undefined,
     ]);
     await receiver.waitFor(produced.committedAt.size, 60_000).catch(() => undefined);
     receiver.trackIds = false;

@@ -4,7 +4,7 @@ import type { lookup as dnsLookup } from "node:dns";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
-import { sendWebhook } from "./http-sender.ts";
+import { sendWebhook, type SendResult } from "./http-sender.ts";
 import { DELIVER_WEBHOOK_TASK, deliverWebhookPayload } from "./job-payload.ts";
 import { loadDeliveryForAttempt } from "./load-delivery.ts";
 import { markSkipped, recordAttempt } from "./record-attempt.ts";
@@ -50,18 +50,23 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       return;
     }
     const startedAt = new Date();
-    const body = webhookBody(delivery);
-    const result = await sendWebhook(
-      {
-        url: delivery.url,
-        headers: webhookHeaders(delivery.eventId, body, activeSecrets(delivery, startedAt), startedAt),
-        body,
-        timeoutMs: config.webhookTimeoutMs,
-        allowPrivateAddresses: config.allowPrivateUrls,
-      },
-      deps.resolve,
-    );
-    slot.release(result.durationMs);
+    let result: SendResult;
+    try {
+      const body = webhookBody(delivery);
+      result = await sendWebhook(
+        {
+          url: delivery.url,
+          headers: webhookHeaders(delivery.eventId, body, activeSecrets(delivery, startedAt), startedAt),
+          body,
+          timeoutMs: config.webhookTimeoutMs,
+          allowPrivateAddresses: config.allowPrivateUrls,
+        },
+        deps.resolve,
+      );
+    } finally {
+      // A slot that is never given back would mark its partner slow for the life of the process.
+      slot.release(Date.now() - startedAt.getTime());
+    }
     const recorded = await recordAttempt(db, config.retryScheduleMs, {
       deliveryId: job.deliveryId,
       attempt: job.attempt,
