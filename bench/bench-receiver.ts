@@ -16,7 +16,10 @@ export class BenchReceiver {
   private readonly waiters: { count: number; wake: () => void }[] = [];
   private readonly server: http.Server;
 
-  private constructor(private readonly hang: boolean) {
+  private readonly hang: boolean;
+
+  private constructor(hang: boolean) {
+    this.hang = hang;
     this.server = http.createServer((req, res) => {
       const at = nowMs();
       if (this.count === 0) this.firstAt = at;

@@ -22,7 +22,11 @@ export type NoopWorkerMessage =
 
 /** A child process running graphile-worker with a no-op task (see noop-worker-process.ts). */
 export class NoopWorker {
-  private constructor(private readonly child: ChildProcess) {}
+  private readonly child: ChildProcess;
+
+  private constructor(child: ChildProcess) {
+    this.child = child;
+  }
 
   static async start(options: NoopWorkerOptions): Promise<NoopWorker> {
     const child = fork(SCRIPT, [JSON.stringify(options)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });

@@ -34,8 +34,8 @@ export async function seedBacklog(pool: pg.Pool, partnerIds: string[], count: nu
     );
     await client.query("ALTER TABLE webhooks.outbox ENABLE TRIGGER outbox_create_delivery");
     await client.query(
-      `INSERT INTO webhooks.deliveries (event_id, partner_id, status, next_attempt_at)
-       SELECT id, partner_id, 'pending', now() FROM webhooks.outbox ORDER BY created_at, id`,
+      `INSERT INTO webhooks.deliveries (event_id, partner_id, event_type, subject_id, status, next_attempt_at)
+       SELECT id, partner_id, event_type, subject_id, 'pending', now() FROM webhooks.outbox ORDER BY created_at, id`,
     );
     await client.query(
       `SELECT graphile_worker.add_jobs(ARRAY(

@@ -19,7 +19,10 @@ export class WorkerProcesses {
   /** Rejects if a worker process exits before stop(): a scenario races it instead of waiting out its timeout. */
   readonly crashed: Promise<never>;
 
-  private constructor(private readonly children: ChildProcess[]) {
+  private readonly children: ChildProcess[];
+
+  private constructor(children: ChildProcess[]) {
+    this.children = children;
     this.crashed = new Promise<never>((_, reject) => {
       for (const child of children) {
         child.once("exit", (code, signal) => {

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from "./delivery/retry-schedule.ts";
 
-export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
-
 const booleanText = z
   .enum(["true", "false", "1", "0"], { message: 'must be "true" or "false"' })
   .transform((value) => value === "true" || value === "1");
@@ -10,7 +8,8 @@ const booleanText = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
-  DATABASE_URL: z.url().default(DEFAULT_DATABASE_URL),
+  // Unset means: run the embedded PostgreSQL (src/db/resolve-database.ts).
+  DATABASE_URL: z.url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   APP_ENV: z.enum(["development", "staging", "production"]).default("development"),
   LOG_LEVEL: z.enum(["error", "warn", "info", "http", "verbose", "debug", "silly"]).default("info"),
@@ -31,10 +30,12 @@ const envSchema = z.object({
     }),
   WEBHOOK_ALLOW_PRIVATE_URLS: booleanText.default(false),
   ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  RETENTION_DAYS: positiveInt(30),
 });
 
 export type Config = Readonly<{
-  databaseUrl: string;
+  /** undefined: use the embedded PostgreSQL. */
+  databaseUrl: string | undefined;
   port: number;
   appEnv: "development" | "staging" | "production";
   logLevel: string;
@@ -48,7 +49,16 @@ export type Config = Readonly<{
   retryScheduleMs: readonly number[];
   allowPrivateUrls: boolean;
   adminApiKey: string | undefined;
+  /** Attempts and finished events older than this many days are pruned. */
+  retentionDays: number;
 }>;
+
+/** Config once the database is known (DATABASE_URL, or the embedded server's URL). */
+export type ConnectedConfig = Config & Readonly<{ databaseUrl: string }>;
+
+export function withDatabaseUrl(config: Config, databaseUrl: string): ConnectedConfig {
+  return Object.freeze({ ...config, databaseUrl });
+}
 
 /** The environment variables we read, as strings; empty strings count as unset. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
@@ -80,6 +90,7 @@ export function envToConfig(env: Record<string, string | undefined>): Config {
     retryScheduleMs: Object.freeze(e.WEBHOOK_RETRY_SCHEDULE),
     allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
     adminApiKey: e.ADMIN_API_KEY,
+    retentionDays: e.RETENTION_DAYS,
   });
 }
 

@@ -10,6 +10,11 @@ describe("config", () => {
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
+  it("leaves DATABASE_URL unset for the embedded server and keeps 30 days by default", () => {
+    expect(envToConfig({})).to.include({ databaseUrl: undefined, retentionDays: 30 });
+    expect(() => envToConfig({ RETENTION_DAYS: "0" })).to.throw(ConfigError, "RETENTION_DAYS");
+  });
+
   it("names every bad variable", () => {
     expect(() => envToConfig({ PORT: "abc", WEBHOOK_TIMEOUT_MS: "-1", WEBHOOK_ALLOW_PRIVATE_URLS: "yes" }))
       .to.throw(ConfigError)

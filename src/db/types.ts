@@ -46,8 +46,12 @@ export type DeliveryStatus = "pending" | "succeeded" | "failed" | "skipped";
 
 export interface DeliveriesTable {
   id: Generated<string>;
+  /** Commit-ordered key for keyset pagination. */
+  seq: ColumnType<string, never, never>;
   event_id: string;
   partner_id: string;
+  event_type: string;
+  subject_id: string;
   status: DeliveryStatus;
   skip_reason: string | null;
   attempt_count: Generated<number>;
@@ -78,6 +82,15 @@ export interface DeliveryAttemptsTable {
   next_attempt_at: Date | null;
 }
 
+export interface RedeliveriesTable {
+  id: Generated<string>;
+  delivery_id: string;
+  kind: "redeliver" | "replay";
+  api_key_id: string;
+  first_attempt: number;
+  requested_at: Generated<Date>;
+}
+
 export interface WorkerHeartbeatsTable {
   worker_pool_id: string;
   hostname: string;
@@ -93,6 +106,7 @@ export interface Database {
   "webhooks.outbox": OutboxTable;
   "webhooks.deliveries": DeliveriesTable;
   "webhooks.delivery_attempts": DeliveryAttemptsTable;
+  "webhooks.redeliveries": RedeliveriesTable;
   "webhooks.worker_heartbeats": WorkerHeartbeatsTable;
 }
 

@@ -1,4 +1,6 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
+import type { AttemptErrorCode } from "./http-sender.ts";
 
 // Targets a partner URL must never reach unless WEBHOOK_ALLOW_PRIVATE_URLS=true: this host, private
 // networks, link-local (incl. the 169.254.169.254 cloud metadata service), CGNAT, multicast, reserved.
@@ -41,4 +43,53 @@ export function blockedAddressReason(address: string): string | null {
   }
   const isBlocked = blocked.check(bare, family === 4 ? "ipv4" : "ipv6");
   return isBlocked ? `${bare} is a loopback, private, link-local, metadata or reserved address` : null;
+}
+
+export interface UrlProblem {
+  code: Extract<AttemptErrorCode, "invalid_url" | "blocked_address">;
+  message: string;
+}
+
+/**
+ * What is wrong with `url` as a webhook target before any DNS lookup, or null. Used when the URL is
+ * set and again before every attempt; names are checked after resolving (see http-sender.ts).
+ */
+export function webhookUrlProblem(url: string, allowPrivateAddresses: boolean): UrlProblem | null {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { code: "invalid_url", message: `"${url}" is not an absolute URL` };
+  }
+  if (target.protocol !== "https:" && target.protocol !== "http:") {
+    return { code: "invalid_url", message: `${target.protocol} URLs are not supported; use https://` };
+  }
+  if (target.protocol === "http:" && !allowPrivateAddresses) {
+    return { code: "invalid_url", message: "plain http:// is refused; use https:// (or WEBHOOK_ALLOW_PRIVATE_URLS=true in development)" };
+  }
+  if (target.username || target.password) {
+    return { code: "invalid_url", message: "credentials in the URL are not supported; put them in the path or a query parameter" };
+  }
+  const host = target.hostname.replace(/^\[|\]$/g, "");
+  // WHATWG URL parsing already turned decimal/octal/hex IPv4 spellings into dotted form.
+  if (!allowPrivateAddresses && isIP(host) !== 0) {
+    const reason = blockedAddressReason(host);
+    if (reason) return { code: "blocked_address", message: reason };
+  }
+  return null;
+}
+
+/** Resolves `hostname` the way a connection would and says why it may not be a target, or null. */
+export async function hostResolutionProblem(hostname: string, resolve: typeof dnsLookup = dnsLookup): Promise<UrlProblem | null> {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host) !== 0) return null;
+  try {
+    const addresses = await new Promise<LookupAddress[]>((done, fail) =>
+      resolve(host, { all: true }, (error, result: LookupAddress[]) => (error ? fail(error) : done(result))),
+    );
+    const reason = addresses.map((a) => blockedAddressReason(a.address)).find((r) => r !== null);
+    return reason ? { code: "blocked_address", message: `${host} resolves to ${reason}` } : null;
+  } catch (error) {
+    return { code: "invalid_url", message: `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? "DNS error"}); check the host name` };
+  }
 }

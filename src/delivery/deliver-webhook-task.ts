@@ -4,6 +4,7 @@ import type { lookup as dnsLookup } from "node:dns";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
 import { sendWebhook, type SendResult } from "./http-sender.ts";
 import { DELIVER_WEBHOOK_TASK, deliverWebhookPayload } from "./job-payload.ts";
 import { loadDeliveryForAttempt } from "./load-delivery.ts";
@@ -15,6 +16,7 @@ export interface DeliveryDeps {
   db: Kysely<Database>;
   config: Pick<Config, "retryScheduleMs" | "webhookTimeoutMs" | "allowPrivateUrls" | "slowPartnerSlots">;
   logger: Logger;
+  metrics?: Pick<Metrics, "attempts" | "attemptDuration">;
   /** DNS resolver used when connecting; tests inject one to simulate rebinding. */
   resolve?: typeof dnsLookup;
 }
@@ -80,6 +82,9 @@ export function createDeliverWebhookTask(deps: DeliveryDeps): Task {
       logger.warn("attempt already recorded by another run of this job; this result is dropped", ids);
       return;
     }
+    const outcome = recorded.status === "pending" ? "retry_scheduled" : recorded.status;
+    deps.metrics?.attempts.inc({ partner_id: delivery.partnerId, outcome, error_code: result.errorCode ?? "" });
+    deps.metrics?.attemptDuration.observe({ outcome }, result.durationMs / 1000);
     logger.info("delivery attempt", {
       ...ids,
       trigger: job.trigger,

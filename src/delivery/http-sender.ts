@@ -1,8 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { isIP, type LookupFunction } from "node:net";
-import { blockedAddressReason } from "./address-policy.ts";
+import type { LookupFunction } from "node:net";
+import { blockedAddressReason, webhookUrlProblem } from "./address-policy.ts";
 
 export const RESPONSE_BODY_LIMIT_BYTES = 8 * 1024;
 
@@ -28,11 +28,10 @@ export interface SendResult {
 }
 
 class SendError extends Error {
-  constructor(
-    readonly code: AttemptErrorCode,
-    message: string,
-  ) {
+  readonly code: AttemptErrorCode;
+  constructor(code: AttemptErrorCode, message: string) {
     super(message);
+    this.code = code;
   }
 }
 
@@ -70,25 +69,9 @@ function classify(error: NodeJS.ErrnoException): SendError {
 }
 
 function parseTarget(url: string, allowPrivateAddresses: boolean): URL {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new SendError("invalid_url", `"${url}" is not an absolute URL`);
-  }
-  if (target.protocol !== "https:" && target.protocol !== "http:") {
-    throw new SendError("invalid_url", `${target.protocol} URLs are not supported; use https://`);
-  }
-  if (target.protocol === "http:" && !allowPrivateAddresses) {
-    throw new SendError("invalid_url", "plain http:// is refused; use https:// (or WEBHOOK_ALLOW_PRIVATE_URLS=true in development)");
-  }
-  const host = target.hostname.replace(/^\[|\]$/g, "");
-  // WHATWG URL parsing already turned decimal/octal/hex IPv4 spellings into dotted form.
-  if (!allowPrivateAddresses && isIP(host) !== 0) {
-    const reason = blockedAddressReason(host);
-    if (reason) throw new SendError("blocked_address", reason);
-  }
-  return target;
+  const problem = webhookUrlProblem(url, allowPrivateAddresses);
+  if (problem) throw new SendError(problem.code, problem.message);
+  return new URL(url);
 }
 
 function headersOf(response: http.IncomingMessage): Record<string, string> {

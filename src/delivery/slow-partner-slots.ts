@@ -13,10 +13,13 @@ export class SlowPartnerSlots {
   private readonly inFlight = new Map<string, Set<{ startedAt: number }>>();
   private readonly slow = new Set<string>();
 
-  constructor(
-    private readonly slotsPerSlowPartner: number,
-    private readonly slowAfterMs: number,
-  ) {}
+  private readonly slotsPerSlowPartner: number;
+  private readonly slowAfterMs: number;
+
+  constructor(slotsPerSlowPartner: number, slowAfterMs: number) {
+    this.slotsPerSlowPartner = slotsPerSlowPartner;
+    this.slowAfterMs = slowAfterMs;
+  }
 
   /** A slot for an attempt starting now, or null when the partner is slow and at its cap. */
   tryTake(partnerId: string): PartnerSlot | null {

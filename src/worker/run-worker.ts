@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
+import { run, type WorkerEvents } from "graphile-worker";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Config } from "../config.ts";
@@ -7,6 +7,7 @@ import type { Database } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
 import { createDeliverWebhookTask, type DeliveryDeps } from "../delivery/deliver-webhook-task.ts";
 import { DELIVER_WEBHOOK_TASK } from "../delivery/job-payload.ts";
+import { createPruneTask, PRUNE_TASK, retentionCronItems } from "../retention/prune-task.ts";
 import { graphileLogger } from "./graphile-logger.ts";
 import { beat, forgetWorker, unlockJobsOfDeadWorkers } from "./lock-recovery.ts";
 
@@ -15,6 +16,7 @@ export interface WorkerDeps {
   pool: pg.Pool;
   db: Kysely<Database>;
   logger: Logger;
+  metrics?: DeliveryDeps["metrics"];
   resolve?: DeliveryDeps["resolve"];
 }
 
@@ -56,9 +58,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     preset: workerPreset(config.workerConcurrency),
     logger: graphileLogger(logger),
     events,
-    // No cron yet; an explicit empty list stops graphile-worker looking for a ./crontab file.
-    parsedCronItems: parseCronItems([]),
-    taskList: { [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, resolve: deps.resolve }) },
+    // Cron in code also stops graphile-worker looking for a ./crontab file.
+    parsedCronItems: retentionCronItems,
+    taskList: {
+      [DELIVER_WEBHOOK_TASK]: createDeliverWebhookTask({ db, config, logger, metrics: deps.metrics, resolve: deps.resolve }),
+      [PRUNE_TASK]: createPruneTask({ db, retentionDays: config.retentionDays, logger }),
+    },
   });
 
   const keepAlive = async () => {

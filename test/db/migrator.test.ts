@@ -2,12 +2,13 @@ import { expect } from "chai";
 import pg from "pg";
 import { createPool } from "../../src/db/connection.ts";
 import { migrate, pendingMigrations, readMigrationFiles } from "../../src/db/migrator.ts";
-import { databaseUrl, silentLogger, TEST_SERVER_URL } from "../helpers/test-database.ts";
+import { databaseUrl, silentLogger } from "../helpers/test-database.ts";
+import { testServerUrl } from "../helpers/test-server.ts";
 
 describe("migrator", () => {
   const name = `wo_migrate_${process.pid}`;
   const admin = () => {
-    const client = new pg.Client({ connectionString: TEST_SERVER_URL });
+    const client = new pg.Client({ connectionString: testServerUrl() });
     client.on("error", () => undefined);
     return client;
   };

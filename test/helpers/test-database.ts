@@ -2,23 +2,23 @@ import pg from "pg";
 import { createDb, createPool } from "../../src/db/connection.ts";
 import { migrate } from "../../src/db/migrator.ts";
 import { createLogger } from "../../src/logger.ts";
+import { testServerUrl } from "./test-server.ts";
 
-// The server tests run against; one template database is migrated once per run and every test
-// file gets a fresh copy of it (CREATE DATABASE … TEMPLATE), so files never see each other's rows.
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+// One template database is migrated once per run on the test server and every test file gets a
+// fresh copy of it (CREATE DATABASE … TEMPLATE), so files never see each other's rows.
 const TEMPLATE = `wo_template_${process.pid}`;
 export const silentLogger = createLogger("error", process.env.TEST_LOGS !== "true");
 
 let counter = 0;
 
 export function databaseUrl(name: string): string {
-  const url = new URL(TEST_SERVER_URL);
+  const url = new URL(testServerUrl());
   url.pathname = `/${name}`;
   return url.toString();
 }
 
 async function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_SERVER_URL });
+  const client = new pg.Client({ connectionString: testServerUrl() });
   client.on("error", () => undefined);
   await client.connect();
   try {

@@ -1,4 +1,4 @@
-import { envToConfig } from "../../src/config.ts";
+import { envToConfig, withDatabaseUrl } from "../../src/config.ts";
 import { createAppContext } from "../../src/context.ts";
 import { startWorker, type WorkerDeps } from "../../src/worker/run-worker.ts";
 import { silentLogger, type TestDatabase } from "./test-database.ts";
@@ -10,10 +10,12 @@ export const TEST_ENV = {
   WEBHOOK_TIMEOUT_MS: "2000",
   WORKER_HEARTBEAT_MS: "300",
   WORKER_CONCURRENCY: "4",
+  // Worker child processes serve /metrics too; port 0 lets several run at once.
+  PORT: "0",
 };
 
 export function testConfig(t: TestDatabase, env: Record<string, string> = {}) {
-  return envToConfig({ ...TEST_ENV, DATABASE_URL: t.url, ...env });
+  return withDatabaseUrl(envToConfig({ ...TEST_ENV, ...env }), t.url);
 }
 
 export async function startTestWorker(t: TestDatabase, env: Record<string, string> = {}, resolve?: WorkerDeps["resolve"]) {
