@@ -64,6 +64,8 @@ export class BenchReceiver {
     if (this.count >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`receiver got ${this.count} of ${count} requests within ${timeoutMs} ms`)), timeoutMs);
+      // A wait that lost a race (a worker crashed) must not keep the run alive until it times out.
+      timer.unref();
       this.waiters.push({ count, wake: () => (clearTimeout(timer), resolve()) });
     });
   }

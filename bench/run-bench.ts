@@ -13,7 +13,8 @@ import { measureNoisyNeighbour, type NoisyNeighbourResult } from "./scenarios/no
 import { measureScaling, type ScalingResult } from "./scenarios/scaling.ts";
 import { measureThroughput, type ThroughputResult } from "./scenarios/delivery-throughput.ts";
 import { measureWritePath, type WritePathResult } from "./scenarios/write-path.ts";
-import { BENCH_SERVER_URL, createBenchTemplate, dropAllScratchDatabases } from "./scratch-database.ts";
+import { createBenchTemplate, dropAllScratchDatabases } from "./scratch-database.ts";
+import { chooseTestServer, stopTestServer, testServerUrl } from "../test/helpers/test-server.ts";
 import { workerPreset } from "../src/worker/run-worker.ts";
 
 export interface BenchResults {
@@ -31,7 +32,7 @@ export interface BenchResults {
 const RESULTS = fileURLToPath(new URL("./results/latest.json", import.meta.url));
 
 async function postgresVersion(): Promise<string> {
-  const client = new pg.Client({ connectionString: BENCH_SERVER_URL });
+  const client = new pg.Client({ connectionString: testServerUrl() });
   await client.connect();
   try {
     return (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
   const cpuProfile = argv.includes("--cpu-prof");
   const sizes = benchSizes(quick, envToConfig({}).workerConcurrency);
   const env = { WORKER_CONCURRENCY: String(sizes.concurrency) };
+  await chooseTestServer();
   const started = nowMs();
   const log = (message: string) => console.error(`[bench +${Math.round((nowMs() - started) / 1000)}s] ${message}`);
   const receiver = await BenchReceiver.start();
@@ -89,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await receiver.close();
     await dropAllScratchDatabases();
+    await stopTestServer();
   }
 }
 

@@ -2,22 +2,23 @@ import pg from "pg";
 import { createDb, createPool } from "../src/db/connection.ts";
 import { migrate } from "../src/db/migrator.ts";
 import { createLogger } from "../src/logger.ts";
+import { testServerUrl } from "../test/helpers/test-server.ts";
 
-// The same server the tests use; every scenario gets a fresh copy of one migrated template database.
-export const BENCH_SERVER_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+// The server the tests use (test/helpers/test-server.ts picks it); every scenario gets a fresh copy
+// of one migrated template database.
 export const quietLogger = createLogger("error", true);
 const TEMPLATE = `wo_bench_template_${process.pid}`;
 const created = new Set<string>();
 let counter = 0;
 
 function databaseUrl(name: string): string {
-  const url = new URL(BENCH_SERVER_URL);
+  const url = new URL(testServerUrl());
   url.pathname = `/${name}`;
   return url.toString();
 }
 
 async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: BENCH_SERVER_URL });
+  const client = new pg.Client({ connectionString: testServerUrl() });
   client.on("error", () => undefined);
   await client.connect();
   try {

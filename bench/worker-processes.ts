@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { openSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { processCpuSeconds } from "./process-cpu.ts";
 
@@ -35,18 +37,23 @@ export class WorkerProcesses {
 
   static start(count: number, options: WorkerProcessOptions): WorkerProcesses {
     const stderr: string[] = [];
-    const children = Array.from({ length: count }, () => {
+    const children = Array.from({ length: count }, (_, i) => {
+      // Logs go to a file, not through this process, which also runs the receiver; read only after a crash.
+      const logFile = `${tmpdir()}/webhook-outbox-bench-worker-${i}.log`;
       const child = spawn(
         process.execPath,
         [...(options.cpuProfile ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : []), "--import", "tsx", MAIN, "worker"],
         {
-          env: { ...process.env, LOG_LEVEL: "info", ...options.env, DATABASE_URL: options.databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: "true" },
-          stdio: ["ignore", "ignore", "pipe"],
+          // PORT 0: each worker process serves its admin/metrics HTTP on a free port instead of all fighting over 3000.
+          env: { ...process.env, LOG_LEVEL: "info", ...options.env, PORT: "0", DATABASE_URL: options.databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: "true" },
+          stdio: ["ignore", openSync(logFile, "w"), "pipe"],
         },
       );
       child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
       child.on("exit", (code, signal) => {
-        if (code !== 0 && signal === null) console.error(`worker process ${child.pid} exited with ${code}: ${stderr.join("").slice(-2000)}`);
+        if (code !== 0 && signal === null) {
+          console.error(`worker process ${child.pid} exited with ${code}: ${stderr.join("").slice(-2000)}${readFileSync(logFile, "utf8").slice(-3000)}`);
+        }
       });
       return child;
     });
