@@ -33,7 +33,6 @@ export interface RunningWorker {
 export const POLL_INTERVAL_MS = 1000;
 // While the database is unreachable, a new runner is tried this often.
 const RESTART_DELAY_MS = 1000;
-
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, pool, db, logger } = deps;
   const slots = new PartnerSlots(partnerSlotLimit(config.workerConcurrency));
