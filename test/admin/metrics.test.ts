@@ -3,25 +3,23 @@ import { startAdminServer } from "../../src/admin/server.ts";
 import { createAppContext } from "../../src/context.ts";
 import { enqueueEvent } from "../../src/outbox/index.ts";
 import { startWorker } from "../../src/worker/run-worker.ts";
-import { createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
+import { deliveryOf } from "../helpers/fixtures.ts";
+import { createPartnerScene } from "../helpers/partner-scene.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { createTestDatabase, silentLogger, type TestDatabase } from "../helpers/test-database.ts";
+import { silentLogger, type TestDatabase } from "../helpers/test-database.ts";
 import { testConfig } from "../helpers/test-worker.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 describe("observability: /metrics", () => {
   let t: TestDatabase;
   let receiver: Receiver;
+  let closeScene: () => Promise<void>;
 
   before(async () => {
-    t = await createTestDatabase();
-    receiver = await Receiver.start();
-    await createPartner(t.db, "ptn_acme");
-    await setEndpoint(t.db, "ptn_acme", receiver.url);
+    ({ t, receiver, close: closeScene } = await createPartnerScene());
   });
   after(async () => {
-    await receiver.close();
-    await t.drop();
+    await closeScene();
   });
 
   it("counts attempts by partner and outcome, times them, and reports queue depth, lag and API latency", async () => {

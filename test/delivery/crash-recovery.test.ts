@@ -1,25 +1,23 @@
 import { expect } from "chai";
 import { enqueueEvent } from "../../src/outbox/index.ts";
-import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
+import { attemptsOf, deliveryOf } from "../helpers/fixtures.ts";
+import { createPartnerScene } from "../helpers/partner-scene.ts";
 import { Receiver } from "../helpers/receiver.ts";
 import { startWorkerProcess } from "../helpers/service-process.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
+import type { TestDatabase } from "../helpers/test-database.ts";
 import { startTestWorker } from "../helpers/test-worker.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 describe("crash safety", () => {
   let t: TestDatabase;
   let receiver: Receiver;
+  let closeScene: () => Promise<void>;
 
   before(async () => {
-    t = await createTestDatabase();
-    receiver = await Receiver.start();
-    await createPartner(t.db, "ptn_acme");
-    await setEndpoint(t.db, "ptn_acme", receiver.url);
+    ({ t, receiver, close: closeScene } = await createPartnerScene());
   });
   after(async () => {
-    await receiver.close();
-    await t.drop();
+    await closeScene();
   });
   beforeEach(() => receiver.reset());
 

@@ -3,24 +3,22 @@ import type { JobHelpers } from "graphile-worker";
 import { createDb, createPool } from "../../src/db/connection.ts";
 import { createDeliverWebhookTask } from "../../src/delivery/deliver-webhook-task.ts";
 import { enqueueEvent } from "../../src/outbox/index.ts";
-import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
+import { attemptsOf, deliveryOf } from "../helpers/fixtures.ts";
+import { createPartnerScene } from "../helpers/partner-scene.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { createTestDatabase, silentLogger, type TestDatabase } from "../helpers/test-database.ts";
+import { silentLogger, type TestDatabase } from "../helpers/test-database.ts";
 import { testConfig } from "../helpers/test-worker.ts";
 
 describe("a delivery job that runs twice (graphile-worker retry, crash recovery)", () => {
   let t: TestDatabase;
   let receiver: Receiver;
+  let closeScene: () => Promise<void>;
 
   before(async () => {
-    t = await createTestDatabase();
-    receiver = await Receiver.start();
-    await createPartner(t.db, "ptn_acme");
-    await setEndpoint(t.db, "ptn_acme", receiver.url);
+    ({ t, receiver, close: closeScene } = await createPartnerScene());
   });
   after(async () => {
-    await receiver.close();
-    await t.drop();
+    await closeScene();
   });
 
   it("two concurrent runs of the same attempt record it once; a later run does nothing", async () => {

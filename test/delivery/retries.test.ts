@@ -1,27 +1,25 @@
 import { expect } from "chai";
 import { enqueueEvent } from "../../src/outbox/index.ts";
 import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
+import { createPartnerScene } from "../helpers/partner-scene.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
+import type { TestDatabase } from "../helpers/test-database.ts";
 import { startTestWorker } from "../helpers/test-worker.ts";
 import { sleep, waitFor } from "../helpers/wait.ts";
 
 describe("delivery attempts and the retry schedule (short WEBHOOK_RETRY_SCHEDULE)", () => {
   let t: TestDatabase;
   let receiver: Receiver;
+  let closeScene: () => Promise<void>;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
 
   before(async () => {
-    t = await createTestDatabase();
-    receiver = await Receiver.start();
-    await createPartner(t.db, "ptn_acme");
-    await setEndpoint(t.db, "ptn_acme", receiver.url);
+    ({ t, receiver, close: closeScene } = await createPartnerScene());
     worker = await startTestWorker(t, { WEBHOOK_TIMEOUT_MS: "500" });
   });
   after(async () => {
     await worker.stop();
-    await receiver.close();
-    await t.drop();
+    await closeScene();
   });
   beforeEach(() => receiver.reset());
 

@@ -1,26 +1,24 @@
 import { expect } from "chai";
 import { sql } from "kysely";
 import { enqueueEvent } from "../../src/outbox/index.ts";
-import { attemptsOf, createPartner, deliveryOf, setEndpoint } from "../helpers/fixtures.ts";
+import { attemptsOf, deliveryOf } from "../helpers/fixtures.ts";
+import { createPartnerScene } from "../helpers/partner-scene.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
+import type { TestDatabase } from "../helpers/test-database.ts";
 import { startWorkerProcess, type ServiceProcess } from "../helpers/service-process.ts";
 
 describe("graceful shutdown of a worker process", () => {
   let t: TestDatabase;
   let receiver: Receiver;
+  let closeScene: () => Promise<void>;
   let worker: ServiceProcess | undefined;
 
   before(async () => {
-    t = await createTestDatabase();
-    receiver = await Receiver.start();
-    await createPartner(t.db, "ptn_acme");
-    await setEndpoint(t.db, "ptn_acme", receiver.url);
+    ({ t, receiver, close: closeScene } = await createPartnerScene());
   });
   after(async () => {
     worker?.child.kill("SIGKILL");
-    await receiver.close();
-    await t.drop();
+    await closeScene();
   });
   beforeEach(() => receiver.reset());
 

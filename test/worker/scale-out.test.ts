@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { sql } from "kysely";
-import { createPartner, setEndpoint } from "../helpers/fixtures.ts";
+import { createPartnerScene } from "../helpers/partner-scene.ts";
 import { Receiver } from "../helpers/receiver.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
+import type { TestDatabase } from "../helpers/test-database.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { startWorkerProcess, type ServiceProcess } from "../helpers/service-process.ts";
 
@@ -11,18 +11,15 @@ const EVENTS = 300;
 describe("scale-out: several worker processes on one database", () => {
   let t: TestDatabase;
   let receiver: Receiver;
+  let closeScene: () => Promise<void>;
   let workers: ServiceProcess[] = [];
 
   before(async () => {
-    t = await createTestDatabase();
-    receiver = await Receiver.start();
-    await createPartner(t.db, "ptn_acme");
-    await setEndpoint(t.db, "ptn_acme", receiver.url);
+    ({ t, receiver, close: closeScene } = await createPartnerScene());
   });
   after(async () => {
     for (const worker of workers) worker.child.kill("SIGKILL");
-    await receiver.close();
-    await t.drop();
+    await closeScene();
   });
 
   it(`two worker processes share ${EVENTS} deliveries and attempt each exactly once`, async () => {
