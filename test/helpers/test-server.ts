@@ -8,12 +8,15 @@ const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 // Apart from `npm start`'s data/postgres, so test databases never land among development data.
 const TEST_DATA_DIR = fileURLToPath(new URL("../../data/postgres-test", import.meta.url));
 
-let serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || LOCAL_SERVER_URL;
 let embedded: EmbeddedPostgres | undefined;
 
-/** The server test databases are created on; fixed by chooseTestServer() before any test runs. */
+/**
+ * The server test databases are created on; fixed by chooseTestServer() before any test runs. Read from
+ * the environment on every call: mocha loads its --require file through require() and the test files
+ * through import(), so this module has two instances that only the environment connects.
+ */
 export function testServerUrl(): string {
-  return serverUrl;
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || LOCAL_SERVER_URL;
 }
 
 async function unreachableReason(url: string): Promise<string | undefined> {
@@ -35,8 +38,8 @@ export async function chooseTestServer(): Promise<void> {
   const reason = await unreachableReason(LOCAL_SERVER_URL);
   if (reason === undefined) return;
   embedded = await startEmbeddedPostgres(TEST_DATA_DIR, createLogger("warn"));
-  serverUrl = embedded.url;
-  console.log(`No PostgreSQL at 127.0.0.1:5432 (${reason}): tests use the embedded one, ${serverUrl}, data in ${TEST_DATA_DIR}`);
+  process.env.TEST_DATABASE_URL = embedded.url;
+  console.log(`No PostgreSQL at 127.0.0.1:5432 (${reason}): tests use the embedded one, ${embedded.url}, data in ${embedded.dataDir}`);
 }
 
 export async function stopTestServer(): Promise<void> {
