@@ -94,7 +94,13 @@ export async function sendWebhook(request: SendRequest, resolve: typeof dnsLooku
   });
   try {
     const target = parseTarget(request.url, request.allowPrivateAddresses);
-    const response = await exchange(target, request, resolve);
+    const response = await exchange(target, request, resolve).catch((error: unknown) => {
+      if (!(error instanceof StaleSocketError)) throw error;
+      // The partner closed an idle keep-alive connection just as we reused it: nothing reached it, so the
+      // same request goes once more on a new connection, within what is left of the deadline.
+      const left = Math.max(1, request.timeoutMs - (performance.now() - startedAt));
+      return exchange(target, { ...request, timeoutMs: left }, resolve, { freshConnection: true });
+    });
     const succeeded = response.status >= 200 && response.status < 300;
     return finish({
       succeeded,
@@ -116,7 +122,12 @@ interface Exchange {
   body: string;
 }
 
-function exchange(target: URL, request: SendRequest, resolve: typeof dnsLookup): Promise<Exchange> {
+// A reused keep-alive socket that the server had already closed fails with one of these before any response.
+const STALE_SOCKET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+class StaleSocketError extends Error {}
+
+function exchange(target: URL, request: SendRequest, resolve: typeof dnsLookup, { freshConnection = false } = {}): Promise<Exchange> {
   return new Promise((resolvePromise, reject) => {
     const client = target.protocol === "https:" ? https : http;
     let response: http.IncomingMessage | null = null;
@@ -141,7 +152,8 @@ function exchange(target: URL, request: SendRequest, resolve: typeof dnsLookup):
 
     const req = client.request(target, {
       method: "POST",
-      agent: agents[target.protocol as "http:" | "https:"],
+      // agent: false opens a connection of its own, closed after this request.
+      agent: freshConnection ? false : agents[target.protocol as "http:" | "https:"],
       headers: { ...request.headers, "content-length": String(Buffer.byteLength(request.body)) },
       ...(request.allowPrivateAddresses ? {} : { lookup: guardedLookup(resolve) }),
     });
@@ -156,7 +168,11 @@ function exchange(target: URL, request: SendRequest, resolve: typeof dnsLookup):
       }
     }, request.timeoutMs);
 
-    req.on("error", (error) => (response ? deliver() : fail(error)));
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (response) return deliver();
+      if (req.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? "")) return fail(new StaleSocketError(error.message));
+      fail(error);
+    });
     req.on("response", (res) => {
       response = res;
       res.on("data", (chunk: Buffer) => {
