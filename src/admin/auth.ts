@@ -18,9 +18,14 @@ export function authenticate(db: Kysely<Database>): RequestHandler {
   };
 }
 
+/** Whether the key may see data of `partnerId`: admin and support see every partner, a partner key only its own. */
+export function canSeePartner(principal: Principal, partnerId: string): boolean {
+  return principal.role !== "partner" || principal.partnerId === partnerId;
+}
+
 /** A partner key sees only its own partner: any other id answers 404, exactly like an id that does not exist. */
 export function assertPartnerAccess(principal: Principal, partnerId: string): void {
-  if (principal.role === "partner" && principal.partnerId !== partnerId) throw notFound(`partner "${partnerId}"`);
+  if (!canSeePartner(principal, partnerId)) throw notFound(`partner "${partnerId}"`);
 }
 
 /** The partner a list is restricted to: a partner key's own, whatever was asked. */

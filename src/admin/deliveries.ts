@@ -3,7 +3,7 @@ import { MAX_REPLAY, redeliver, replay } from "../delivery/redelivery.ts";
 import { eventTypeSchema } from "../outbox/event-types.ts";
 import type { AdminDeps } from "./admin-deps.ts";
 import type { Principal } from "./api-key-store.ts";
-import { assertPartnerAccess, partnerScope } from "./auth.ts";
+import { assertPartnerAccess, canSeePartner, partnerScope } from "./auth.ts";
 import { encodeCursor } from "./delivery-cursor.ts";
 import { listDeliveriesQuery } from "./delivery-list-query.ts";
 import { attemptSchema, deliveryStatusSchema, deliverySummarySchema, toAttempt, toDeliverySummary } from "./delivery-views.ts";
@@ -43,7 +43,7 @@ const deliveryDetailSchema = deliverySummarySchema
 export async function findDelivery(deps: AdminDeps, deliveryId: string, principal: Principal) {
   const row = await deps.db.selectFrom("webhooks.deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirst();
   // Another partner's delivery answers exactly like a missing one.
-  if (!row || (principal.role === "partner" && row.partner_id !== principal.partnerId)) throw notFound(`delivery "${deliveryId}"`);
+  if (!row || !canSeePartner(principal, row.partner_id)) throw notFound(`delivery "${deliveryId}"`);
   return row;
 }
 

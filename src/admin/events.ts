@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AdminDeps } from "./admin-deps.ts";
 import { deliverySummarySchema, toDeliverySummary } from "./delivery-views.ts";
+import { canSeePartner } from "./auth.ts";
 import { notFound } from "./problem.ts";
 import type { ApiRoutes } from "./route.ts";
 
@@ -29,7 +30,8 @@ export function eventRoutes(routes: ApiRoutes, deps: AdminDeps): void {
     responses: { 200: { description: "The event", schema: eventSchema }, 404: { description: "No such event" } },
     handler: async ({ params, principal }) => {
       const event = await deps.db.selectFrom("webhooks.outbox").selectAll().where("id", "=", params.eventId).executeTakeFirst();
-      if (!event || (principal.role === "partner" && event.partner_id !== principal.partnerId)) throw notFound(`event "${params.eventId}"`);
+      // Another partner's event answers exactly like a missing one.
+      if (!event || !canSeePartner(principal, event.partner_id)) throw notFound(`event "${params.eventId}"`);
       const delivery = await deps.db.selectFrom("webhooks.deliveries").selectAll().where("event_id", "=", event.id).executeTakeFirstOrThrow();
       return {
         status: 200,
