@@ -30,6 +30,16 @@ export async function readMigrationFiles(dir = MIGRATIONS_DIR): Promise<Migratio
   return files;
 }
 
+// The files ship with the process and cannot change while it runs: read and hash them once, not on every /readyz.
+let shippedFiles: Promise<MigrationFile[]> | undefined;
+function shippedMigrationFiles(): Promise<MigrationFile[]> {
+  shippedFiles ??= readMigrationFiles().catch((error: unknown) => {
+    shippedFiles = undefined;
+    throw error;
+  });
+  return shippedFiles;
+}
+
 async function ensureMigrationsTable(client: pg.ClientBase): Promise<void> {
   await client.query(`
     CREATE SCHEMA IF NOT EXISTS webhooks;
@@ -47,7 +57,7 @@ async function ensureMigrationsTable(client: pg.ClientBase): Promise<void> {
  * Returns the names of the files applied by this call.
  */
 export async function migrate(pool: pg.Pool, logger: Logger): Promise<string[]> {
-  const files = await readMigrationFiles();
+  const files = await shippedMigrationFiles();
   const client = await pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
@@ -96,7 +106,7 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<string[]> 
 
 /** Names of migration files not yet applied (empty when the schema is current). */
 export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
-  const files = await readMigrationFiles();
+  const files = await shippedMigrationFiles();
   const { rows } = await pool.query<{ version: number }>(
     "SELECT version FROM webhooks.schema_migrations",
   ).catch(() => ({ rows: [] as { version: number }[] }));
